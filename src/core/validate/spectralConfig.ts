@@ -54,3 +54,19 @@ export function readSpectralConfig(text: string): SpectralConfig {
   }
   return { ruleset: { rules }, problems };
 }
+
+const CONFIG_NAMES = ['.spectral.yaml', '.spectral.yml', '.spectral.json'];
+
+/** The nearest Spectral config from `directory` up to `root` (inclusive), as Spectral's CLI looks for it. */
+export async function findSpectralConfig(directory: string, root: string): Promise<{ path: string; config: SpectralConfig } | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  for (let current = path.resolve(directory); ; current = path.dirname(current)) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = path.join(current, name);
+      const text = await readFile(candidate, 'utf8').catch(() => undefined);
+      if (text !== undefined) return { path: candidate, config: readSpectralConfig(text) };
+    }
+    if (current === path.resolve(root) || path.dirname(current) === current) return undefined;
+  }
+}

@@ -24,12 +24,6 @@ export interface DocumentValidation {
 
 const SEVERITY_BY_NUMBER: Severity[] = ['error', 'warning', 'info', 'hint'];
 
-/** A text is an AsyncAPI document when its top level has an `asyncapi` key (YAML or JSON). */
-export function isAsyncApiText(text: string): boolean {
-  const head = text.slice(0, 8192);
-  return /^(?:asyncapi|"asyncapi"|'asyncapi')\s*:/m.test(head) || /^\s*\{\s*"asyncapi"\s*:/.test(head) || /^\s{1,8}"asyncapi"\s*:/m.test(head);
-}
-
 /** Validates one document: parser and ruleset findings, example checks and the event-design rules. */
 export async function validateDocument(
   text: string,

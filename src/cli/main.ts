@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRefReader } from '../core/model/refReader';
+import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, type FailOn } from '../core/validate/report';
+import { findSpectralConfig } from '../core/validate/spectralConfig';
+import { validateDocument } from '../core/validate/validator';
+import type { Finding } from '../shared/findings';
+
+declare const EVENTSCOPE_VERSION: string;
+
+const USAGE = `Usage: eventscope <command> [options]
+
+Commands:
+  validate <file...>   Validate AsyncAPI documents
+    --format text|json|sarif        output format (default text)
+    --fail-on error|warning|never   exit 1 when a finding reaches this level (default error)
+    --remote-refs                   fetch http(s) $refs (off by default)
+
+Exit codes: 0 nothing reaches the fail-on level, 1 something does, 2 usage error or unreadable file.`;
+
+class UsageError extends Error {}
+
+async function validateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      'remote-refs': { type: 'boolean', default: false },
+    },
+  });
+  const format = values.format;
+  const failOn = values['fail-on'] as FailOn;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
+  if (positionals.length === 0) throw new UsageError('validate needs at least one file');
+
+  const cwd = process.cwd();
+  const reader = createRefReader({ remoteRefs: values['remote-refs'] });
+  const files = positionals.map((file) => path.resolve(cwd, file));
+  const findings: Finding[] = [];
+  const readable: string[] = [];
+  let unreadable = false;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      process.stderr.write(`eventscope: cannot read ${file}: ${(error as Error).message}\n`);
+      unreadable = true;
+      continue;
+    }
+    readable.push(file);
+    const spectral = await findSpectralConfig(path.dirname(file), cwd);
+    const result = await validateDocument(text, file, reader, { spectral: spectral?.config });
+    findings.push(...result.findings);
+  }
+  const reports = groupByFile(readable, findings);
+  const output = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, cwd, EVENTSCOPE_VERSION) : formatText(reports, cwd);
+  process.stdout.write(`${output}\n`);
+  if (unreadable) return 2;
+  return reachesFailLevel(reports, failOn) ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate':
+        return await validateCommand(rest);
+      case '--version':
+        process.stdout.write(`${EVENTSCOPE_VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`eventscope: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`eventscope: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { newAsyncApiDocument } from '../core/templates/newDocument';
+import type { Ctx } from './ctx';
+
+type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
+
+/** Every command, by the ID package.json declares for it. */
+export const COMMANDS: Record<string, CommandFactory> = {
+  'eventscope.validateDocument': (ctx) => async () => {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || !ctx.documents.isAsyncApi(document)) {
+      void vscode.window.showWarningMessage('Eventscope: the active editor is not an AsyncAPI document.');
+      return undefined;
+    }
+    const findings = (await ctx.documents.validate(document)) ?? [];
+    const errors = findings.filter((finding) => finding.severity === 'error').length;
+    void vscode.window.showInformationMessage(
+      errors === 0 ? `Eventscope: no errors in ${vscode.workspace.asRelativePath(document.uri)}.` : `Eventscope: ${errors} error(s) in ${vscode.workspace.asRelativePath(document.uri)}.`,
+    );
+    return findings;
+  },
+
+  'eventscope.validateWorkspace': (ctx) => () =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Eventscope: validating AsyncAPI documents', cancellable: true },
+      async (progress, token) => {
+        const candidates = await vscode.workspace.findFiles('**/*.{yaml,yml,json}', '**/{node_modules,.git,dist,out}/**', 5000, token);
+        let validated = 0;
+        let errors = 0;
+        for (const [index, uri] of candidates.entries()) {
+          if (token.isCancellationRequested) break;
+          const document = await vscode.workspace.openTextDocument(uri);
+          if (!ctx.documents.isAsyncApi(document)) continue;
+          progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / candidates.length });
+          const findings = (await ctx.documents.validate(document)) ?? [];
+          errors += findings.filter((finding) => finding.severity === 'error').length;
+          validated++;
+          if (index % 20 === 0) ctx.log.info(`validated ${validated} of ${candidates.length} candidate files`);
+        }
+        void vscode.window.showInformationMessage(`Eventscope: validated ${validated} AsyncAPI document(s), ${errors} error(s).`);
+        return { validated, errors };
+      },
+    ),
+
+  'eventscope.newDocument': () => async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: newAsyncApiDocument() });
+    await vscode.window.showTextDocument(document);
+    return document;
+  },
+
+  'eventscope.showLog': (ctx) => () => ctx.log.show(),
+};

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import type { RuleSetting } from '../core/validate/ruleCatalog';
+
+const SECTION = 'eventscope';
+
+/** Typed view of the `eventscope.*` settings; keys are declared once, here and in package.json. */
+export class Config {
+  private get raw(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  /** Remote `$ref`s are fetched only when allowed and the workspace is trusted. */
+  get remoteRefs(): boolean {
+    return vscode.workspace.isTrusted && this.raw.get<boolean>('remoteRefs', false);
+  }
+
+  get debounceMs(): number {
+    return Math.max(0, this.raw.get<number>('validation.debounceMs', 250));
+  }
+
+  get rules(): Record<string, RuleSetting> {
+    return { ...this.raw.get<Record<string, RuleSetting>>('rules', {}) };
+  }
+
+  /** Whether a configuration change means documents must be validated again. */
+  static affectsValidation(event: vscode.ConfigurationChangeEvent): boolean {
+    return ['remoteRefs', 'rules'].some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+  }
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { COMMANDS } from './commands';
+import { Config } from './config';
+import { DocumentService } from './diagnostics';
+import { Disposable } from './disposable';
+import { registerLanguageFeatures } from './languageFeatures';
+import { Log } from './log';
+
+/** Everything the extension owns for its lifetime, disposed with it. */
+export class Ctx extends Disposable {
+  readonly log = this.register(new Log());
+  readonly config = new Config();
+  readonly documents: DocumentService;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    super();
+    this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
+    for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
+    registerLanguageFeatures(this);
+    this.log.info(`Eventscope ${String(extension.extension.packageJSON.version)} activated`);
+  }
+
+  /** Registration helper for features that live as long as the extension. */
+  own<T extends vscode.Disposable>(disposable: T): T {
+    return this.register(disposable);
+  }
+}
