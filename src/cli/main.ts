@@ -7,7 +7,9 @@ import { findSpectralConfig } from '../core/validate/spectralConfig';
 import { validateDocument } from '../core/validate/validator';
 import type { Finding } from '../shared/findings';
 
-declare const EVENTSCOPE_VERSION: string;
+declare const EVENTSCOPE_VERSION: string | undefined;
+/** Set by the bundler; "dev" when run from source. */
+const VERSION = typeof EVENTSCOPE_VERSION === "string" ? EVENTSCOPE_VERSION : "dev";
 
 const USAGE = `Usage: eventscope <command> [options]
 
@@ -58,7 +60,7 @@ async function validateCommand(args: string[]): Promise<number> {
     findings.push(...result.findings);
   }
   const reports = groupByFile(readable, findings);
-  const output = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, cwd, EVENTSCOPE_VERSION) : formatText(reports, cwd);
+  const output = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports, cwd, VERSION) : formatText(reports, cwd);
   process.stdout.write(`${output}\n`);
   if (unreadable) return 2;
   return reachesFailLevel(reports, failOn) ? 1 : 0;
@@ -71,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'validate':
         return await validateCommand(rest);
       case '--version':
-        process.stdout.write(`${EVENTSCOPE_VERSION}\n`);
+        process.stdout.write(`${VERSION}\n`);
         return 0;
       case undefined:
       case '--help':

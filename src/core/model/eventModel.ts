@@ -121,6 +121,10 @@ class ModelBuilder {
   }
 
   result(): Pick<EventModel, 'channels' | 'operations' | 'messages'> {
+    // Component messages no channel uses yet are still part of the design, and rules apply to them.
+    for (const [key, message] of entries(isObject(this.doc.components) ? this.doc.components.messages : undefined)) {
+      if (!this.messageIds.has(message)) this.addMessage(message, ['components', 'messages', key], key, str(message.name) ?? key);
+    }
     return { channels: this.channels, operations: this.operations, messages: this.messages };
   }
 
