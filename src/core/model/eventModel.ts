@@ -140,11 +140,11 @@ class ModelBuilder {
         address,
         parameters: entries(channel.parameters).map(([name, parameter]) => ({
           name,
-          schema: parameter.schema,
+          schema: plain(parameter.schema),
           path: [...path, 'parameters', name],
         })),
         messageIds: [],
-        bindings: isObject(channel.bindings) ? channel.bindings : undefined,
+        bindings: isObject(channel.bindings) ? (plain(channel.bindings) as JsonObject) : undefined,
         path,
       };
       this.channels.push(node);
@@ -187,11 +187,11 @@ class ModelBuilder {
         parameters: entries(channel.parameters).map(([name, parameter]) => ({
           name,
           // 3.x parameters are strings with optional enum/default instead of a schema.
-          schema: { type: 'string', ...pick(parameter, ['enum', 'default', 'description', 'examples']) },
+          schema: { type: 'string', ...(plain(pick(parameter, ['enum', 'default', 'description', 'examples'])) as JsonObject) },
           path: [...path, 'parameters', name],
         })),
         messageIds: [],
-        bindings: isObject(channel.bindings) ? channel.bindings : undefined,
+        bindings: isObject(channel.bindings) ? (plain(channel.bindings) as JsonObject) : undefined,
         path,
       };
       this.channelIds.set(channel, key);
@@ -249,9 +249,9 @@ class ModelBuilder {
       title: str(message.title),
       contentType: str(message.contentType),
       schemaFormat: multiFormat ? str((message.payload as JsonObject).schemaFormat) : str(message.schemaFormat),
-      payload,
+      payload: plain(payload),
       payloadPath: message.payload === undefined ? undefined : multiFormat ? [...path, 'payload', 'schema'] : [...path, 'payload'],
-      headers: message.headers,
+      headers: plain(message.headers),
       headersPath: message.headers === undefined ? undefined : [...path, 'headers'],
       correlationId: correlation && str(correlation.location) !== undefined
         ? { location: str(correlation.location) ?? '', path: [...path, 'correlationId', 'location'] }
@@ -259,16 +259,28 @@ class ModelBuilder {
       examples: Array.isArray(message.examples)
         ? message.examples.flatMap((example, index) =>
             isObject(example)
-              ? [{ name: str(example.name), headers: example.headers, payload: example.payload, path: [...path, 'examples', String(index)] }]
+              ? [{ name: str(example.name), headers: plain(example.headers), payload: plain(example.payload), path: [...path, 'examples', String(index)] }]
               : [],
           )
         : [],
-      bindings: isObject(message.bindings) ? message.bindings : undefined,
+      bindings: isObject(message.bindings) ? (plain(message.bindings) as JsonObject) : undefined,
       path,
     });
     this.messageIds.set(message, uniqueId);
     return uniqueId;
   }
+}
+
+/**
+ * A plain, acyclic copy: the resolved document shares objects between `$ref`s and keeps real cycles for
+ * recursive schemas, which neither a worker message nor JSON can carry. A cycle becomes an open schema.
+ */
+export function plain(value: unknown, ancestors: object[] = []): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (ancestors.includes(value)) return { $comment: 'recursive schema' };
+  const inner = [...ancestors, value];
+  if (Array.isArray(value)) return value.map((item) => plain(item, inner));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item, inner)]));
 }
 
 function pick(source: JsonObject, keys: string[]): JsonObject {
