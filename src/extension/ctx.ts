@@ -17,7 +17,7 @@ export class Ctx extends Disposable {
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
-    this.log.info(`Eventscope ${String(extension.extension.packageJSON.version)} activated`);
+    this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);
   }
 
   /** Registration helper for features that live as long as the extension. */

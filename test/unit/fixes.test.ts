@@ -69,7 +69,7 @@ describe('quick fixes', () => {
   it('a missing info.version is added in JSON too', async () => {
     const json = JSON.stringify({ asyncapi: '3.0.0', info: { title: 'J' }, channels: {} }, null, 2);
     const { fixed, codesAfter } = await fixOnce(json, 'asyncapi-document-resolved');
-    assert.equal(JSON.parse(fixed).info.version, '1.0.0');
+    assert.equal((JSON.parse(fixed) as { info: { version: string } }).info.version, '1.0.0');
     assert.ok(!codesAfter.includes('asyncapi-document-resolved'));
   });
 

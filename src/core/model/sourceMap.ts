@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import type { Position, Range } from '../../shared/findings';
 
 /** Offsets ↔ 0-based line/character positions of one text. */
@@ -55,17 +55,11 @@ type Located = { node: Node | null; key?: Node | null; pair?: Pair };
 export class SourceMap {
   readonly lines: LineIndex;
   private readonly root: Node | null;
-  readonly yamlErrors: { message: string; range: Range }[];
 
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, keepSourceTokens: false, uniqueKeys: false, strict: false });
-    this.root = doc.contents as Node | null;
-    this.yamlErrors = doc.errors.map((error) => ({
-      message: error.message.split('\n')[0] ?? error.message,
-      range: this.lines.rangeOf(error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)),
-    }));
+    // Tolerant: a document being typed still maps as far as it parses.
+    this.root = parseDocument(text, { uniqueKeys: false, strict: false }).contents;
   }
 
   /** Walks `path` as far as it exists. */

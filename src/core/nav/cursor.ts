@@ -12,7 +12,7 @@ export interface CursorContext {
   key?: string;
   /** What was typed before the cursor, without its opening quote. */
   typed: string;
-  /** Span to replace: the whole key or value under the cursor, its quotes included. */
+  /** Span to replace: the key or value under the cursor after its opening quote, through its closing quote. */
   replaceStart: number;
   replaceEnd: number;
   /** Quote the typed text opened, if any. */
@@ -173,7 +173,7 @@ function yamlCursor(text: string, offset: number): CursorContext | undefined {
       position: 'value',
       key: unquoteKey(key[1] ?? ''),
       typed: quote ? typedValue.slice(1) : typedValue,
-      replaceStart: valueStart,
+      replaceStart: valueStart + quote.length,
       replaceEnd: Math.max(valueEnd, offset),
       quote,
       colonFollows: false,
@@ -182,15 +182,15 @@ function yamlCursor(text: string, offset: number): CursorContext | undefined {
     };
   }
   if (/(^|\s)#/.test(rest) || /:\s/.test(rest)) return undefined;
-  const typedKey = rest.replace(/^["']/, '');
+  const quote = rest.startsWith('"') ? '"' : rest.startsWith("'") ? "'" : '';
   const keyTail = /^[^\s:#]*/.exec(suffix)?.[0] ?? '';
   return {
     container: yamlPath(scanned, cursorLine, column, items),
     position: 'key',
-    typed: typedKey,
-    replaceStart: lineStart + column,
+    typed: rest.slice(quote.length),
+    replaceStart: lineStart + column + quote.length,
     replaceEnd: offset + keyTail.length,
-    quote: rest.startsWith('"') ? '"' : rest.startsWith("'") ? "'" : '',
+    quote,
     colonFollows: /^\s*:/.test(suffix.slice(keyTail.length)),
     json: false,
     presentKeys: [],
@@ -246,7 +246,7 @@ function jsonCursor(text: string, offset: number): CursorContext | undefined {
       const closed = text[end] === '"';
       if (offset > index && offset <= end) {
         const position = frame?.kind === 'object' && frame.expect === 'key' ? 'key' : 'value';
-        return context(position, text.slice(index + 1, offset), index, closed ? end + 1 : end, '"');
+        return context(position, text.slice(index + 1, offset), index + 1, closed ? end + 1 : end, '"');
       }
       if (frame?.kind === 'object' && frame.expect === 'key') {
         frame.key = text.slice(index + 1, end);

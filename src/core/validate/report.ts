@@ -15,7 +15,7 @@ export function groupByFile(roots: string[], findings: Finding[]): FileReport[] 
   const byFile = new Map<string, Map<string, Finding>>(roots.map((file) => [file, new Map()]));
   for (const finding of findings) {
     let bucket = byFile.get(finding.file);
-    if (!bucket) byFile.set(finding.file, (bucket = new Map()));
+    if (!bucket) byFile.set(finding.file, (bucket = new Map<string, Finding>()));
     const key = `${finding.code}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`;
     if (!bucket.has(key)) bucket.set(key, finding);
   }
