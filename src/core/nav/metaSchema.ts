@@ -1,5 +1,5 @@
 import specs from '@asyncapi/specs';
-import { valueAt } from './refs';
+import { isObject, valueAt } from './refs';
 
 /** A key the AsyncAPI meta-schema allows at some place, with its description for the completion's documentation. */
 export interface SchemaKey {
@@ -16,7 +16,6 @@ interface Located {
 
 const DEFAULT_VERSION = '3.0.0';
 const metaSchemas: Record<string, unknown> = specs.schemas;
-const isObject = (value: unknown): value is SchemaObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 const withoutHash = (id: string): string => id.replace(/#$/, '');
 
 /** The meta-schema version for a document: its `asyncapi` field, else the nearest known version of the same major. */

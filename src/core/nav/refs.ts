@@ -7,6 +7,36 @@ import { SourceMap } from '../model/sourceMap';
 /** Where a `$ref` points: a JSON pointer into a file (this one for `#/…`), or a URL the editor does not follow. */
 export type ParsedRef = { kind: 'local' | 'file'; file: string; pointer: string[] } | { kind: 'remote'; url: string };
 
+export type JsonObject = Record<string, unknown>;
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const SECTION_LABELS: Record<string, string> = {
+  schemas: 'schema',
+  servers: 'server',
+  channels: 'channel',
+  operations: 'operation',
+  messages: 'message',
+  parameters: 'parameter',
+  serverVariables: 'server variable',
+  securitySchemes: 'security scheme',
+  correlationIds: 'correlation ID',
+  operationTraits: 'operation trait',
+  messageTraits: 'message trait',
+  replies: 'reply',
+  replyAddresses: 'reply address',
+  tags: 'tag',
+  externalDocs: 'external docs',
+  serverBindings: 'server bindings',
+  channelBindings: 'channel bindings',
+  operationBindings: 'operation bindings',
+  messageBindings: 'message bindings',
+};
+
+/** What one entry of a components section (or of `servers`, `channels`, `operations`) is called: `messages` → `message`. */
+export function sectionLabel(section: string): string {
+  return SECTION_LABELS[section] ?? section;
+}
+
 export interface RefTarget {
   file: string;
   pointer: readonly string[];
