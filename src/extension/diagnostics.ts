@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EventModel } from '../core/model/eventModel';
 import { isAsyncApiText } from '../core/validate/detect';
 import { SupersededError, ValidationClient } from '../core/worker/validationClient';
 import type { Finding, Severity } from '../shared/findings';
@@ -18,7 +17,6 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 interface RootState {
   findings: Finding[];
   referencedFiles: string[];
-  model?: EventModel;
 }
 
 export function toRange(range: Finding['range']): vscode.Range {
@@ -34,6 +32,8 @@ export class DocumentService extends Disposable {
   private readonly collection = this.register(vscode.languages.createDiagnosticCollection('eventscope'));
   private readonly roots = new Map<string, RootState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Untitled documents have no file path; their findings are keyed by fsPath and published to their own URI. */
+  private readonly uris = new Map<string, vscode.Uri>();
   private readonly client: ValidationClient;
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Fires with a root document's path whenever its findings are fresh. */
@@ -67,8 +67,9 @@ export class DocumentService extends Disposable {
     return [...this.roots.values()].flatMap((root) => root.findings.filter((finding) => finding.file === file));
   }
 
-  modelFor(file: string): EventModel | undefined {
-    return this.roots.get(file)?.model;
+  /** Whether an open AsyncAPI document `$ref`s this file. */
+  isReferenced(file: string): boolean {
+    return [...this.roots.values()].some((root) => root.referencedFiles.includes(file));
   }
 
   private onEdit(document: vscode.TextDocument): void {
@@ -102,6 +103,7 @@ export class DocumentService extends Disposable {
   /** Validates now; resolves when the findings are published (undefined if a newer edit superseded it). */
   async validate(document: vscode.TextDocument): Promise<Finding[] | undefined> {
     const file = document.uri.fsPath;
+    this.uris.set(file, document.uri);
     const overlays = new Map<string, string>();
     for (const open of vscode.workspace.textDocuments) {
       if (open.isDirty && open.uri.scheme === 'file' && open.uri.fsPath !== file) overlays.set(open.uri.fsPath, open.getText());
@@ -117,7 +119,7 @@ export class DocumentService extends Disposable {
         options: { rules: this.config.rules },
       });
       if (document.isClosed) return undefined;
-      this.roots.set(file, { findings: result.findings, referencedFiles: result.referencedFiles, model: result.model });
+      this.roots.set(file, { findings: result.findings, referencedFiles: result.referencedFiles });
       this.publish([file, ...result.referencedFiles, ...result.findings.map((finding) => finding.file)]);
       this.log.debug(`validated ${file} in ${Date.now() - started} ms: ${result.findings.length} findings`);
       this.changed.fire(file);
@@ -135,6 +137,7 @@ export class DocumentService extends Disposable {
     const state = this.roots.get(file);
     if (!state) return;
     this.roots.delete(file);
+    this.uris.delete(file);
     this.publish([file, ...state.referencedFiles, ...state.findings.map((finding) => finding.file)]);
   }
 
@@ -151,7 +154,7 @@ export class DocumentService extends Disposable {
         diagnostic.code = finding.code;
         diagnostics.push(diagnostic);
       }
-      this.collection.set(vscode.Uri.file(file), diagnostics);
+      this.collection.set(this.uris.get(file) ?? vscode.Uri.file(file), diagnostics);
     }
   }
 

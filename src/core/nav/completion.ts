@@ -116,8 +116,7 @@ function refCompletions(input: NavInput, context: CursorContext, document: unkno
 
 function describe(value: unknown): string | undefined {
   if (!isObject(value)) return undefined;
-  const text = [value.description, value.summary, value.title].find((candidate) => typeof candidate === 'string');
-  return text as string | undefined;
+  return [value.description, value.summary, value.title].find((candidate): candidate is string => typeof candidate === 'string');
 }
 
 function componentCandidates(root: unknown, prefix: string, where: string): RefCandidate[] {

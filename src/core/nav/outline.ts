@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, parseDocument, type Node } from 'yaml';
 import type { Range } from '../../shared/findings';
 import { LineIndex } from '../model/sourceMap';
 import { parseRef } from './refs';
@@ -99,7 +99,7 @@ export function outline(text: string): OutlineSymbol[] {
 
 function entries(node: unknown): Entry[] {
   if (!isMap(node)) return [];
-  return (node as YAMLMap<unknown, unknown>).items.flatMap((pair) =>
+  return node.items.flatMap((pair) =>
     isScalar(pair.key) && pair.key.range ? [{ key: String(pair.key.value), keyNode: pair.key, value: pair.value }] : [],
   );
 }
@@ -110,7 +110,8 @@ function mapAt(node: unknown, key: string): unknown {
 
 function scalar(node: unknown, key: string): string | undefined {
   const value = mapAt(node, key);
-  return isScalar(value) && value.value !== null && typeof value.value !== 'object' ? String(value.value as string | number | boolean) : undefined;
+  const primitive = isScalar(value) ? value.value : undefined;
+  return typeof primitive === 'string' || typeof primitive === 'number' || typeof primitive === 'boolean' ? String(primitive) : undefined;
 }
 
 const joined = (...parts: (string | undefined)[]): string | undefined => parts.filter(Boolean).join(' ') || undefined;

@@ -86,7 +86,8 @@ export function formatPointer(pointer: readonly string[]): string {
     segment
       .replace(/~/g, '~0')
       .replace(/\//g, '~1')
-      .replace(/[^A-Za-z0-9\-._~!$&()*+,;=:@?]/g, (char) => encodeURIComponent(char));
+      // Non-ASCII stays readable; encodeURIComponent leaves `'` alone, which would end a single-quoted scalar.
+      .replace(/[^A-Za-z0-9\-._~!$&()*+,;=:@?\u0080-\uffff]/g, (char) => (char === "'" ? '%27' : encodeURIComponent(char)));
   return `#/${pointer.map(escapeSegment).join('/')}`;
 }
 
