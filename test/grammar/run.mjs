@@ -9,8 +9,8 @@
 //    match test/grammar/grammars.json, which is what the tests run against.
 // 3. vscode-tmgrammar-test runs every test/grammar/cases/*.test.{yaml,jsonc} against
 //    VS Code's own YAML / JSON grammars (vendored in test/grammar/base/) with the
-//    injections applied; its own exit status decides. The number of scope
-//    assertions is counted and reported as "N passed, M failed".
+//    injections applied; its own exit status decides. The scope assertions are
+//    also counted one by one; the last line printed is "grammar: N passed, M failed".
 // 4. Host-grammar regression check: every YAML document under examples/ and
 //    test/fixtures/ (and a JSON rendering of each) is tokenized with and without
 //    the injections. Apart from the added *.asyncapi scopes, the colour-relevant
@@ -30,6 +30,7 @@ const casesGlob = 'test/grammar/cases/*.test.{yaml,jsonc}';
 const require = createRequire(import.meta.url);
 
 let failed = false;
+let summary = 'grammar: 0 passed, 0 failed';
 const fail = (msg) => {
   failed = true;
   console.error(`FAIL ${msg}`);
@@ -108,7 +109,8 @@ const toolDir = dirname(toolPkg);
       }
     }
   }
-  console.log(`grammar assertions in ${files.length} files: ${passed} passed, ${failedCount} failed`);
+  summary = `grammar: ${passed} passed, ${failedCount} failed`;
+  console.log(`${passed + failedCount} scope assertions in ${files.length} test files (${failedCount} failing)`);
   if (failedCount) failed = true;
   if (passed + failedCount === 0) fail('no assertions found');
 }
@@ -206,8 +208,12 @@ if (!process.argv.includes('--no-diff')) {
   if (!bad) console.log(`ok   host grammars undisturbed in ${files} documents (${lines} lines with AsyncAPI scopes)`);
 }
 
+// The last line is the summary of the scope assertions ("N passed, M failed");
+// the exit status also covers checks 1, 2 and 4.
 if (failed) {
   console.error('grammar tests FAILED');
+  console.log(summary);
   process.exit(1);
 }
 console.log('grammar tests passed');
+console.log(summary);
