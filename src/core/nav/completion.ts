@@ -35,27 +35,26 @@ interface RefCandidate {
   documentation?: string;
 }
 
-
+/** Keys, enum values or `$ref` targets for the cursor's place in a YAML or JSON AsyncAPI document being typed. */
 export function completeAt(input: NavInput): CompletionItem[] {
   const context = cursorContext(input.text, input.offset);
   if (!context) return [];
-  const lines = new LineIndex(input.text);
-  const range = lines.rangeOf(context.replaceStart, context.replaceEnd);
-  const valuePath = context.key === undefined ? context.container : [...context.container, context.key];
-  // The line being typed is usually what keeps the document from parsing, so it is left out.
-  const document = loadLenient(context.json ? input.text : blankLine(input.text, input.offset));
+  const range = new LineIndex(input.text).rangeOf(context.replaceStart, context.replaceEnd);
+  // The line being typed is usually what keeps a YAML document from parsing, so it is left out.
+  const parseDocument = (): unknown =>
+    loadLenient(context.json ? input.text : blank(input.text, lineStart(input.text, input.offset), lineEnd(input.text, input.offset)));
 
-  if (context.position === 'value' && context.key === '$ref') return refCompletions(input, context, document, range);
+  if (context.position === 'value' && context.key === '$ref') {
+    // The half-typed value must not count as a file the document references.
+    const withoutTyped = { ...input, text: blank(input.text, context.replaceStart, context.replaceEnd) };
+    return refCompletions(withoutTyped, context, parseDocument(), range);
+  }
   const schema = metaSchema(metaSchemaVersion(input.text));
   if (context.position === 'value') {
-    return schema.values(valuePath).map((value) => ({
-      label: String(value),
-      kind: 'value',
-      insertText: formatScalar(value, context),
-      range,
-    }));
+    const valuePath = context.key === undefined ? context.container : [...context.container, context.key];
+    return schema.values(valuePath).map((value) => ({ label: String(value), kind: 'value', insertText: formatScalar(value, context), range }));
   }
-  const present = new Set(context.json ? context.presentKeys : Object.keys(asObject(valueAt(document, context.container))));
+  const present = new Set(context.presentKeys);
   return schema
     .keys(context.container)
     .filter((key) => !present.has(key.name))
@@ -72,10 +71,14 @@ function asObject(value: unknown): JsonObject {
   return isObject(value) ? value : {};
 }
 
-function blankLine(text: string, offset: number): string {
-  const start = text.lastIndexOf('\n', offset - 1) + 1;
+const lineStart = (text: string, offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
+const lineEnd = (text: string, offset: number): number => {
   const newline = text.indexOf('\n', offset);
-  const end = newline === -1 ? text.length : newline;
+  return newline === -1 ? text.length : newline;
+};
+
+/** `text` with `start`–`end` turned to spaces, so offsets and line numbers stay put. */
+function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
 }
 
@@ -123,12 +126,11 @@ function componentCandidates(root: unknown, prefix: string, where: string): RefC
   const candidates: RefCandidate[] = [];
   for (const [section, entries] of Object.entries(asObject(asObject(root).components))) {
     for (const [name, value] of Object.entries(asObject(entries))) {
-      const documentation = describe(value);
       candidates.push({
         ref: prefix + formatPointer(['components', section, name]),
         category: section,
         detail: `${sectionLabel(section)} in ${where}`,
-        ...(documentation ? { documentation } : {}),
+        ...documented(value),
       });
     }
   }

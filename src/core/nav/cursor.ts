@@ -10,8 +10,6 @@ export interface CursorContext {
   position: 'key' | 'value';
   /** The key whose value is typed; a sequence item's index in a JSON array. */
   key?: string;
-  /** What was typed before the cursor, without its opening quote. */
-  typed: string;
   /** Span to replace: the key or value under the cursor after its opening quote, through its closing quote. */
   replaceStart: number;
   replaceEnd: number;
@@ -20,7 +18,7 @@ export interface CursorContext {
   /** A `:` already follows the key, so a completion must not add one. */
   colonFollows: boolean;
   json: boolean;
-  /** Keys already in `container` as far as the scan saw them (JSON only; YAML callers read the parsed document). */
+  /** Keys already in `container` (for a key position), before and after the cursor. */
   presentKeys: string[];
 }
 
@@ -111,8 +109,9 @@ function itemIndex(scanned: readonly ScannedLine[], lineNumber: number, indent: 
     const entries = scanned[line]?.entries ?? [];
     const first = entries[0];
     if (!first) continue;
-    if (first.indent < indent || (first.indent === indent && first.kind === 'key')) break;
+    // `- - x` opens a sibling and its parent on one line: count it, then stop.
     if (entries.some((entry) => entry.kind === 'item' && entry.indent === indent)) index++;
+    if (first.indent < indent || (first.indent === indent && first.kind === 'key')) break;
   }
   return index;
 }
@@ -154,7 +153,9 @@ function yamlCursor(text: string, offset: number): CursorContext | undefined {
     items.push({ indent: column, kind: 'item', inlineValue: false });
     column += 1 + spacesFrom(prefix, column + 1);
   }
-  const { scanned, cursorInContent } = scanLines(previousLines, column);
+  // Whether the line continues a scalar depends on where its text starts; a blank line is where the cursor is.
+  const lineText = prefix + suffix;
+  const { scanned, cursorInContent } = scanLines(previousLines, lineText.trim() === '' ? column : lineIndent(lineText));
   if (cursorInContent) return undefined;
 
   const rest = prefix.slice(column);
@@ -172,7 +173,6 @@ function yamlCursor(text: string, offset: number): CursorContext | undefined {
       container: yamlPath(scanned, cursorLine, column, items),
       position: 'value',
       key: unquoteKey(key[1] ?? ''),
-      typed: quote ? typedValue.slice(1) : typedValue,
       replaceStart: valueStart + quote.length,
       replaceEnd: Math.max(valueEnd, offset),
       quote,
@@ -184,17 +184,34 @@ function yamlCursor(text: string, offset: number): CursorContext | undefined {
   if (/(^|\s)#/.test(rest) || /:\s/.test(rest)) return undefined;
   const quote = rest.startsWith('"') ? '"' : rest.startsWith("'") ? "'" : '';
   const keyTail = /^[^\s:#]*/.exec(suffix)?.[0] ?? '';
+  const linesAfter = scanLines(text.slice(lineEnd + 1).split('\n'), 0).scanned;
+  // A key typed right after `- ` starts a new mapping: nothing above belongs to it.
+  const keysAbove = items.length > 0 ? [] : siblingKeys([...scanned].reverse(), column, true);
   return {
     container: yamlPath(scanned, cursorLine, column, items),
     position: 'key',
-    typed: rest.slice(quote.length),
     replaceStart: lineStart + column + quote.length,
     replaceEnd: offset + keyTail.length,
     quote,
     colonFollows: /^\s*:/.test(suffix.slice(keyTail.length)),
     json: false,
-    presentKeys: [],
+    presentKeys: [...keysAbove, ...siblingKeys(linesAfter, column, false)],
   };
+}
+
+/** Keys at `column` in the mapping the lines run through (nearest first), up to where that mapping ends. */
+function siblingKeys(lines: readonly ScannedLine[], column: number, upward: boolean): string[] {
+  const keys: string[] = [];
+  for (const line of lines) {
+    // Upward, a line's last entry is the innermost: `- name: x` holds a sibling key after its item.
+    const entries = upward ? [...line.entries].reverse() : line.entries;
+    for (const entry of entries) {
+      if (entry.indent < column) return keys;
+      if (entry.indent === column && entry.kind === 'key' && entry.key !== undefined) keys.push(entry.key);
+      else if (entry.indent === column) return keys;
+    }
+  }
+  return keys;
 }
 
 function spacesFrom(text: string, from: number): number {
@@ -210,7 +227,7 @@ function jsonCursor(text: string, offset: number): CursorContext | undefined {
   const top = (): JsonFrame | undefined => frames[frames.length - 1];
   const containerPath = (): string[] =>
     frames.slice(0, -1).map((frame) => (frame.kind === 'object' ? (frame.key ?? '') : String(frame.index)));
-  const context = (position: 'key' | 'value', typed: string, start: number, end: number, quote: '' | '"'): CursorContext | undefined => {
+  const context = (position: 'key' | 'value', start: number, end: number, quote: '' | '"'): CursorContext | undefined => {
     const frame = top();
     if (!frame) return undefined;
     const after = text.slice(end);
@@ -218,7 +235,6 @@ function jsonCursor(text: string, offset: number): CursorContext | undefined {
       container: containerPath(),
       position,
       ...(position === 'value' ? { key: frame.kind === 'object' ? (frame.key ?? '') : String(frame.index) } : {}),
-      typed,
       replaceStart: start,
       replaceEnd: end,
       quote,
@@ -246,7 +262,7 @@ function jsonCursor(text: string, offset: number): CursorContext | undefined {
       const closed = text[end] === '"';
       if (offset > index && offset <= end) {
         const position = frame?.kind === 'object' && frame.expect === 'key' ? 'key' : 'value';
-        return context(position, text.slice(index + 1, offset), index + 1, closed ? end + 1 : end, '"');
+        return context(position, index + 1, closed ? end + 1 : end, '"');
       }
       if (frame?.kind === 'object' && frame.expect === 'key') {
         frame.key = text.slice(index + 1, end);
@@ -277,14 +293,14 @@ function jsonCursor(text: string, offset: number): CursorContext | undefined {
       index++;
     } else {
       const literal = /^[^\s,:{}[\]"]+/.exec(text.slice(index))?.[0] ?? char;
-      if (offset > index && offset <= index + literal.length) return context('value', text.slice(index, offset), index, index + literal.length, '');
+      if (offset > index && offset <= index + literal.length) return context('value', index, index + literal.length, '');
       consumeValue();
       index += literal.length;
     }
   }
   const frame = top();
-  if (frame?.kind === 'object' && frame.expect === 'key') return context('key', '', offset, offset, '');
-  if (frame?.expect === 'value') return context('value', '', offset, offset, '');
+  if (frame?.kind === 'object' && frame.expect === 'key') return context('key', offset, offset, '');
+  if (frame?.expect === 'value') return context('value', offset, offset, '');
   return undefined;
 }
 

@@ -99,11 +99,6 @@ export class MetaSchema {
     return [...values];
   }
 
-  /** Description of the value at `path`, for documenting a key. */
-  description(path: readonly string[]): string | undefined {
-    return this.at(path).find(({ schema }) => typeof schema.description === 'string')?.schema.description as string | undefined;
-  }
-
   private at(path: readonly string[]): Located[] {
     let current = this.expand(this.root);
     for (const segment of path) {

@@ -34,12 +34,14 @@ export function outline(text: string): OutlineSymbol[] {
   const lines = new LineIndex(text);
   const symbol = (entry: Entry, kind: OutlineKind, detail?: string, children: OutlineSymbol[] = []): OutlineSymbol => {
     const keyRange = entry.keyNode.range ?? [0, 0];
-    const valueEnd = (entry.value as Node | null)?.range?.[1] ?? keyRange[1];
+    // A block collection's range runs through the blank lines after it; the symbol ends at its last character.
+    let valueEnd = (entry.value as Node | null)?.range?.[1] ?? keyRange[1];
+    while (valueEnd > keyRange[1] && /\s/.test(text[valueEnd - 1] ?? '')) valueEnd--;
     return {
       name: entry.key,
       ...(detail ? { detail } : {}),
       kind,
-      range: lines.rangeOf(keyRange[0], Math.max(valueEnd, keyRange[1])),
+      range: lines.rangeOf(keyRange[0], valueEnd),
       selectionRange: lines.rangeOf(keyRange[0], keyRange[1]),
       children,
     };
