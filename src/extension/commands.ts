@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { newAsyncApiDocument } from '../core/templates/newDocument';
+import { isAsyncApiText } from '../core/validate/detect';
 import type { Ctx } from './ctx';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -29,8 +30,10 @@ export const COMMANDS: Record<string, CommandFactory> = {
         let errors = 0;
         for (const [index, uri] of candidates.entries()) {
           if (token.isCancellationRequested) break;
+          // Only AsyncAPI files are opened as documents; the rest are sniffed from disk.
+          const head = new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, 8192));
+          if (!isAsyncApiText(head)) continue;
           const document = await vscode.workspace.openTextDocument(uri);
-          if (!ctx.documents.isAsyncApi(document)) continue;
           progress.report({ message: vscode.workspace.asRelativePath(uri), increment: 100 / candidates.length });
           const findings = (await ctx.documents.validate(document)) ?? [];
           errors += findings.filter((finding) => finding.severity === 'error').length;
