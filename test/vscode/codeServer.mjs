@@ -1,7 +1,7 @@
 // Starts code-server (installed by scripts/code-server/setup.sh) on a free loopback port with
 // throwaway user-data and extensions folders, and drives it from Debian's Chromium with Playwright.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,14 +37,17 @@ async function waitForHttp(url, child, timeoutMs) {
 }
 
 /**
- * @param {{ extensions: string[], workspace: string, env?: Record<string,string>, log?: (line: string) => void }} options
- *   extensions: .vsix files to install first.
+ * @param {{ extensions: string[], workspace: string, env?: Record<string,string>, settings?: Record<string,unknown>, log?: (line: string) => void }} options
+ *   extensions: .vsix files to install first; settings: user settings over the quiet defaults.
  */
-export async function startCodeServer({ extensions, workspace, env = {}, log = () => {} }) {
+export async function startCodeServer({ extensions, workspace, env = {}, settings = {}, log = () => {} }) {
   if (!existsSync(ENTRY)) throw new Error('code-server is not installed: run `bash scripts/code-server/setup.sh`');
   const home = mkdtempSync(path.join(tmpdir(), 'eventscope-code-server-'));
   const userData = path.join(home, 'user-data');
   const extensionsDir = path.join(home, 'extensions');
+  // No walkthrough or tips covering the editor a test drives.
+  mkdirSync(path.join(userData, 'User'), { recursive: true });
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, ...settings }));
   const common = ['--user-data-dir', userData, '--extensions-dir', extensionsDir];
   const childEnv = { ...process.env, ...env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
   for (const vsix of extensions) {
