@@ -2,11 +2,14 @@
 // extension in development mode; otherwise code-server (installed offline by setup.sh) serves it
 // on loopback with the freshly packaged .vsix, until Ctrl+C.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, startCodeServer } from '../test/vscode/codeServer.mjs';
 
 const examples = path.join(ROOT, 'examples');
 const run = (command, args) => execFileSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+
+if (!existsSync(path.join(ROOT, 'node_modules/.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund']);
 
 const hasDesktopCode = spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
 if (hasDesktopCode) {
