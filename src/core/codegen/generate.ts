@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DiagnosticSeverity } from '@asyncapi/parser';
 import { parseAsyncApi, type RefReader } from '../model/asyncapiParser';
 import { buildEventModel, type EventModel } from '../model/eventModel';
 import { ADAPTERS, transportForProtocol, type TransportKind } from './adapterSources';
@@ -83,7 +82,8 @@ export async function generateFromFile(
 ): Promise<GeneratedClient & { written: string[]; unchanged: string[] }> {
   const text = await readFile(file, 'utf8');
   const { diagnostics, inventory } = await parseAsyncApi({ text, source: file, reader });
-  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === DiagnosticSeverity.Error);
+  // Severity 0 is Spectral's error.
+  const errors = diagnostics.filter((diagnostic) => (diagnostic.severity as number) === 0);
   const model = inventory ? buildEventModel(inventory.resolved) : undefined;
   if (errors.length > 0 || !inventory || !model) {
     throw new DocumentErrorsError(
