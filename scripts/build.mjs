@@ -13,6 +13,8 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 /** jsonc-parser's UMD build requires its own files at run time, which a bundle cannot satisfy. */
 const jsoncEsm = path.join(path.dirname(require.resolve('jsonc-parser/package.json')), 'lib/esm/main.js');
 
+const importMetaShim = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -22,13 +24,15 @@ const common = {
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
   alias: { 'jsonc-parser': jsoncEsm },
-  define: { EVENTSCOPE_VERSION: JSON.stringify(version) },
+  // Bundled ESM dependencies (prettier, used by json-schema-to-typescript) read import.meta.url, which CJS lacks.
+  define: { EVENTSCOPE_VERSION: JSON.stringify(version), 'import.meta.url': 'importMetaUrl' },
+  banner: { js: importMetaShim },
 };
 
 const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
 ];
 
 if (watch) {

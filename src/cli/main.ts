@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRefReader } from '../core/model/refReader';
+import { GENERATE_USAGE, GenerateUsageError, generateCommand } from './generate';
 import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, type FailOn } from '../core/validate/report';
 import { findSpectralConfig } from '../core/validate/spectralConfig';
 import { validateDocument } from '../core/validate/validator';
@@ -18,8 +19,10 @@ Commands:
     --format text|json|sarif        output format (default text)
     --fail-on error|warning|never   exit 1 when a finding reaches this level (default error)
     --remote-refs                   fetch http(s) $refs (off by default)
+${GENERATE_USAGE}
 
-Exit codes: 0 nothing reaches the fail-on level, 1 something does, 2 usage error or unreadable file.`;
+Exit codes: 0 success (validate: nothing reaches the fail-on level), 1 findings reach it or the document has
+errors (generate), 2 usage error or unreadable file.`;
 
 class UsageError extends Error {}
 
@@ -72,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'validate':
         return await validateCommand(rest);
+      case 'generate':
+        return await generateCommand(rest);
       case '--version':
         process.stdout.write(`${VERSION}\n`);
         return 0;
@@ -84,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof GenerateUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`eventscope: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }

@@ -1,0 +1,189 @@
+import type { EventModel, JsonObject, MessageNode } from '../model/eventModel';
+import { NameRegistry, pascalCase } from './names';
+
+/**
+ * Names every schema that gets its own type, by identity in the resolved document (resolved `$ref`s share
+ * their target object, so a shared component is named and generated once). Names come from component keys,
+ * then message names, then schema titles; a collision takes the owner's name as a prefix, then the path.
+ */
+
+export interface MessageSchemas {
+  message: MessageNode;
+  /** Pascal-case message name, the stem of every generated name about this message. */
+  stem: string;
+  payloadType?: string;
+  headersType?: string;
+}
+
+export interface UnionVariant {
+  typeName: string;
+  tag: string;
+}
+
+/** A `oneOf`/`anyOf` with an AsyncAPI `discriminator`: each variant gets a literal tag and a type guard. */
+export interface DiscriminatedUnion {
+  property: string;
+  variants: UnionVariant[];
+}
+
+export interface SchemaCatalog {
+  /** Definitions by type name, in the order names were given; child schemas with names are `$ref`s. */
+  definitions: Map<string, JsonObject>;
+  messages: MessageSchemas[];
+  unions: DiscriminatedUnion[];
+}
+
+const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas'];
+const SCHEMA_VALUES = ['items', 'additionalItems', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties'];
+const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+/** Keywords that neither type nor validate, or that would clash once schemas are re-homed under new ids. */
+const DROPPED = new Set(['$id', '$schema', 'title', 'discriminator', 'externalDocs', 'deprecated']);
+
+/** Schema-valued children of a schema, with the path segments that lead to each. */
+function schemaChildren(schema: JsonObject): [string[], JsonObject][] {
+  const children: [string[], JsonObject][] = [];
+  for (const key of SCHEMA_MAPS) {
+    const map = schema[key];
+    if (isObject(map)) for (const [name, child] of Object.entries(map)) if (isObject(child)) children.push([[key, name], child]);
+  }
+  for (const key of SCHEMA_VALUES) {
+    const child = schema[key];
+    if (isObject(child)) children.push([[key], child]);
+    else if (Array.isArray(child)) child.forEach((item, index) => isObject(item) && children.push([[key, String(index)], item]));
+  }
+  for (const key of SCHEMA_LISTS) {
+    const list = schema[key];
+    if (Array.isArray(list)) list.forEach((item, index) => isObject(item) && children.push([[key, String(index)], item]));
+  }
+  return children;
+}
+
+function at(root: unknown, path: string[] | undefined): unknown {
+  if (!path) return undefined;
+  let node = root;
+  for (const segment of path) node = isObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[segment] : undefined;
+  return node;
+}
+
+/** Payloads in another schema format (Avro, RAML…) are not JSON Schema: they stay untyped and unvalidated. */
+export function isJsonSchemaFormat(format: string | undefined): boolean {
+  return !format || /^application\/(schema\+(json|yaml)|vnd\.aai\.asyncapi(\+(json|yaml))?)/.test(format);
+}
+
+export function buildSchemaCatalog(resolved: unknown, model: EventModel): SchemaCatalog {
+  const registry = new NameRegistry();
+  const names = new Map<object, string>();
+  const order: [string, JsonObject, string[]][] = [];
+  const name = (schema: JsonObject, candidates: string[], path: string[]): string => {
+    const given = registry.claim(candidates, pascalCase(path.join(' ')));
+    names.set(schema, given);
+    order.push([given, schema, path]);
+    return given;
+  };
+
+  const components = isObject(resolved) && isObject(resolved.components) ? resolved.components : {};
+  for (const [key, schema] of Object.entries(isObject(components.schemas) ? components.schemas : {})) {
+    if (isObject(schema)) name(schema, [pascalCase(key)], ['components', 'schemas', key]);
+  }
+
+  const stems = new NameRegistry();
+  const messages = model.messages.map((message): MessageSchemas => {
+    const stem = stems.claim([pascalCase(message.name ?? message.id), pascalCase(message.id)], 'Message');
+    const entry: MessageSchemas = { message, stem };
+    const payload = at(resolved, message.payloadPath);
+    if (isObject(payload) && isJsonSchemaFormat(message.schemaFormat)) {
+      const title = typeof payload.title === 'string' ? pascalCase(payload.title) : undefined;
+      entry.payloadType = names.get(payload) ?? name(payload, [...(title ? [title] : []), `${stem}Payload`], message.payloadPath ?? []);
+    }
+    const headers = at(resolved, message.headersPath);
+    if (isObject(headers)) entry.headersType = names.get(headers) ?? name(headers, [`${stem}Headers`], message.headersPath ?? []);
+    return entry;
+  });
+
+  // Titled sub-schemas become types of their own, and so does any schema that contains itself.
+  for (let index = 0; index < order.length; index++) {
+    const [owner, root, rootPath] = order[index]!;
+    const visit = (schema: JsonObject, path: string[], ancestors: object[]): void => {
+      for (const [segments, child] of schemaChildren(schema)) {
+        const childPath = [...path, ...segments];
+        if (names.has(child)) continue;
+        const title = typeof child.title === 'string' ? pascalCase(child.title) : undefined;
+        if (title || ancestors.includes(child)) {
+          const base = title ?? `${owner}${pascalCase(segments[segments.length - 1] ?? 'Item')}`;
+          name(child, [base, `${owner}${base}`], childPath);
+          continue;
+        }
+        visit(child, childPath, [...ancestors, child]);
+      }
+    };
+    visit(root, rootPath, [root]);
+  }
+
+  const definitions = new Map<string, JsonObject>();
+  for (const [given, schema] of order) definitions.set(given, copySchema(schema, names, true));
+  const unions = discriminatedUnions(order, names, definitions);
+  return { definitions, messages, unions };
+}
+
+/** A copy in which every named child is a `$ref` to its definition (`#/definitions/Name`). */
+function copySchema(schema: JsonObject, names: Map<object, string>, isRoot: boolean): JsonObject {
+  if (!isRoot && names.has(schema)) return { $ref: `#/definitions/${names.get(schema)}` };
+  const copy: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROPPED.has(key) || key.startsWith('x-')) continue;
+    copy[key] = value;
+  }
+  for (const key of SCHEMA_MAPS) {
+    if (isObject(schema[key])) {
+      copy[key] = Object.fromEntries(
+        Object.entries(schema[key]).map(([name, child]) => [name, isObject(child) ? copySchema(child, names, false) : child]),
+      );
+    }
+  }
+  for (const key of [...SCHEMA_VALUES, ...SCHEMA_LISTS]) {
+    const value = schema[key];
+    if (isObject(value)) copy[key] = copySchema(value, names, false);
+    else if (Array.isArray(value)) copy[key] = (value as unknown[]).map((item) => (isObject(item) ? copySchema(item, names, false) : item));
+  }
+  return copy;
+}
+
+function tagOf(schema: JsonObject | undefined, property: string): string | undefined {
+  const properties = schema && isObject(schema.properties) ? schema.properties : undefined;
+  const tag = properties && isObject(properties[property]) ? properties[property] : undefined;
+  if (!tag) return undefined;
+  if (typeof tag.const === 'string') return tag.const;
+  if (Array.isArray(tag.enum) && tag.enum.length === 1 && typeof tag.enum[0] === 'string') return tag.enum[0];
+  return undefined;
+}
+
+/**
+ * AsyncAPI's `discriminator` names the property whose value is the variant's schema name. A variant that does
+ * not pin that property to one value gets `const: <its name>` and the property becomes required, so the union
+ * narrows in TypeScript and the validator checks the same tag.
+ */
+function discriminatedUnions(order: [string, JsonObject, string[]][], names: Map<object, string>, definitions: Map<string, JsonObject>): DiscriminatedUnion[] {
+  const unions: DiscriminatedUnion[] = [];
+  for (const [, schema] of order) {
+    const property = schema.discriminator;
+    const variants = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
+    if (typeof property !== 'string' || !variants) continue;
+    const union: DiscriminatedUnion = { property, variants: [] };
+    for (const variant of variants) {
+      const typeName = isObject(variant) ? names.get(variant) : undefined;
+      const definition = typeName ? definitions.get(typeName) : undefined;
+      if (!typeName || !definition) continue;
+      const tag = tagOf(definition, property) ?? typeName;
+      const properties = isObject(definition.properties) ? definition.properties : {};
+      const declared = isObject(properties[property]) ? properties[property] : {};
+      definition.properties = { ...properties, [property]: { ...declared, type: 'string', const: tag } };
+      const required: unknown[] = Array.isArray(definition.required) ? (definition.required as unknown[]) : [];
+      if (!required.includes(property)) definition.required = [...required, property];
+      union.variants.push({ typeName, tag });
+    }
+    if (union.variants.length > 0) unions.push(union);
+  }
+  return unions;
+}

@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import mqtt from 'mqtt';
+import { connect as natsConnect } from 'nats';
+import { EXAMPLES, validateFile } from '../helpers';
+import { freePort, generateInto, workspace } from './support';
+
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return */
+// Generated modules are imported at run time from a temp folder, so the test sees them untyped.
+type Module = any;
+
+interface Broker {
+  name: string;
+  transport: 'mqtt' | 'nats';
+  /** Two transports on one broker: the service's side and the mirror's. */
+  connect(generated: Module): Promise<[unknown, unknown]>;
+  /** Publishes raw bytes as a foreign, non-generated peer would. */
+  rawPublish(address: string, text: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`broker exited with ${code} before listening`));
+    child.once('exit', onExit);
+    const attempt = (): void => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        child.off('exit', onExit);
+        resolve();
+      });
+      socket.once('error', () => setImmediate(attempt));
+    };
+    attempt();
+  });
+}
+
+function mqttBroker(name: string, port: number, protocolVersion: 4 | 5, stop: () => Promise<void>): Broker {
+  const clients: mqtt.MqttClient[] = [];
+  const client = async (): Promise<mqtt.MqttClient> => {
+    const connected = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { protocolVersion, reconnectPeriod: 0 });
+    clients.push(connected);
+    return connected;
+  };
+  return {
+    name,
+    transport: 'mqtt',
+    connect: async (generated) => [new generated.MqttTransport(await client()), new generated.MqttTransport(await client())],
+    rawPublish: async (address, text) => {
+      const raw = await client();
+      await raw.publishAsync(address, protocolVersion === 5 ? text : JSON.stringify({ headers: {}, payload: text }), { qos: 1 });
+    },
+    stop: async () => {
+      await Promise.all(clients.map((connected) => connected.endAsync(true)));
+      await stop();
+    },
+  };
+}
+
+async function startAedes(): Promise<Broker> {
+  // aedes is an ES module; this test file compiles as CommonJS.
+  const { Aedes } = await import('aedes');
+  const aedes = await Aedes.createBroker();
+  const server = net.createServer(aedes.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return mqttBroker('aedes (embedded)', port, 4, async () => {
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function startMosquitto(dir: string): Promise<Broker> {
+  const port = await freePort();
+  const config = path.join(dir, 'mosquitto.conf');
+  await writeFile(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const child = spawn('/usr/sbin/mosquitto', ['-c', config], { stdio: 'ignore' });
+  await waitForPort(port, child);
+  return mqttBroker('mosquitto', port, 5, () => stopChild(child));
+}
+
+async function startNats(): Promise<Broker> {
+  const port = await freePort();
+  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  await waitForPort(port, child);
+  const connections: Awaited<ReturnType<typeof natsConnect>>[] = [];
+  const connection = async (): Promise<Awaited<ReturnType<typeof natsConnect>>> => {
+    const connected = await natsConnect({ servers: `127.0.0.1:${port}` });
+    connections.push(connected);
+    return connected;
+  };
+  return {
+    name: 'nats-server',
+    transport: 'nats',
+    connect: async (generated) => [new generated.NatsTransport(await connection()), new generated.NatsTransport(await connection())],
+    rawPublish: async (address, text) => {
+      const raw = await connection();
+      raw.publish(address, new TextEncoder().encode(text));
+      await raw.flush();
+    },
+    stop: async () => {
+      await Promise.all(connections.map((connected) => connected.close()));
+      await stopChild(child);
+    },
+  };
+}
+
+const BROKERS: { name: string; binary?: string; start(dir: string): Promise<Broker> }[] = [
+  { name: 'aedes', start: () => startAedes() },
+  { name: 'mosquitto', binary: '/usr/sbin/mosquitto', start: (dir) => startMosquitto(dir) },
+  { name: 'nats-server', binary: '/usr/sbin/nats-server', start: () => startNats() },
+];
+
+const ORDERS = path.join(EXAMPLES, 'orders/asyncapi.yaml');
+
+/** The document's own examples, with the order ID swapped in. */
+let examples: Map<string, Record<string, unknown>>;
+const example = (message: string, orderId: string): Record<string, unknown> => ({ ...structuredClone(examples.get(message)!), orderId });
+const orderPlaced = (orderId: string): Record<string, unknown> => example('OrderPlaced', orderId);
+
+before(async () => {
+  const { model } = await validateFile(ORDERS);
+  examples = new Map(model!.messages.map((message) => [message.name!, message.examples[0]?.payload as Record<string, unknown>]));
+});
+
+for (const entry of BROKERS) {
+  const missing = entry.binary && !existsSync(entry.binary);
+  if (missing) console.log(`# codegen round trip through ${entry.name} skipped: ${entry.binary} is not installed (apt-get install ${entry.name})`);
+  describe(`codegen round trip through ${entry.name}`, { skip: missing ? `${entry.binary} not installed` : false }, () => {
+    let ws: Awaited<ReturnType<typeof workspace>>;
+    let broker: Broker;
+    let client: Module;
+    let mirror: Module;
+    let generated: Module;
+
+    before(async () => {
+      ws = await workspace();
+      broker = await entry.start(ws.dir);
+      const out = path.join(ws.dir, 'client');
+      await generateInto(ORDERS, out, broker.transport);
+      generated = await import(path.join(out, 'index.ts'));
+      const [service, other] = await broker.connect(generated);
+      client = new generated.Client(service);
+      mirror = new generated.MirrorClient(other);
+    });
+    after(async () => {
+      await broker.stop();
+      await ws.dispose();
+    });
+
+    it('the producer publishes, the mirror receives it typed, with parameters, correlation ID and traceparent', async () => {
+      let receive!: (value: any) => void;
+      const received = new Promise<any>((resolve) => (receive = resolve));
+      const subscription = await mirror.onOrderPlaced(receive);
+      const traceContext = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+      const { correlationId } = await client.publishOrderPlaced(orderPlaced('ORD-2026-000042'), { params: { orderId: 'ORD-2026-000042' }, traceContext });
+      const message = await received;
+      assert.equal(message.name, 'OrderPlaced');
+      assert.deepEqual(message.payload, orderPlaced('ORD-2026-000042'));
+      assert.deepEqual(message.params, { orderId: 'ORD-2026-000042' });
+      assert.equal(message.correlationId, correlationId);
+      assert.equal(message.traceparent, '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+      await subscription.unsubscribe();
+    });
+
+    it('refuses an invalid payload before it leaves the producer', async () => {
+      await assert.rejects(client.publishOrderPlaced({ orderId: 'ORD-2026-000001' }, { params: { orderId: 'ORD-2026-000001' } }), (error: Error) => {
+        assert.equal(error.name, 'MessageValidationError');
+        assert.match(error.message, /customer/);
+        return true;
+      });
+    });
+
+    it('hands a hand-crafted invalid message to onInvalid, never to the handler', async () => {
+      const handled: unknown[] = [];
+      let invalid!: (value: any) => void;
+      const invalidSeen = new Promise<any>((resolve) => (invalid = resolve));
+      let valid!: (value: any) => void;
+      const validSeen = new Promise<any>((resolve) => (valid = resolve));
+      const subscription = await mirror.onOrderPlaced(
+        (message: any) => {
+          handled.push(message);
+          valid(message);
+        },
+        { params: { orderId: 'ORD-2026-000666' }, onInvalid: invalid },
+      );
+      await broker.rawPublish('shop/orders/ORD-2026-000666/placed', JSON.stringify({ orderId: 'ORD-2026-000666', total: 'lots' }));
+      const refusal = await invalidSeen;
+      assert.equal(handled.length, 0);
+      assert.equal(refusal.operation, 'publishOrderPlaced');
+      assert.ok(refusal.errors.length > 0);
+      // A valid message after it is handled: the subscription itself works.
+      await client.publishOrderPlaced(orderPlaced('ORD-2026-000666'), { params: { orderId: 'ORD-2026-000666' } });
+      assert.equal((await validSeen).payload.orderId, 'ORD-2026-000666');
+      await subscription.unsubscribe();
+    });
+
+    it('matches concurrent replies to their requests by correlation ID', async () => {
+      const subscription = await mirror.onPayment(async (request: any) => {
+        // Answer out of order: later requests first.
+        await new Promise((resolve) => setImmediate(resolve));
+        return { payload: { ...example('PaymentCompleted', request.payload.orderId), amount: request.payload.amount } };
+      });
+      const orderIds = Array.from({ length: 8 }, (_, index) => `ORD-2026-00010${index}`);
+      const replies = await Promise.all(
+        orderIds.map((orderId, index) =>
+          client.requestPayment({ ...example('PaymentRequested', orderId), amount: { amount: 10 + index, currency: 'EUR' } }, { timeoutMs: 10_000 }),
+        ),
+      );
+      replies.forEach((reply: any, index: number) => {
+        assert.equal(reply.payload.orderId, orderIds[index]);
+        assert.equal(reply.name, 'PaymentCompleted');
+        assert.equal(reply.payload.amount.amount, 10 + index);
+      });
+      await subscription.unsubscribe();
+    });
+  });
+}
