@@ -6,6 +6,7 @@ import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, typ
 import { findSpectralConfig } from '../core/validate/spectralConfig';
 import { validateDocument } from '../core/validate/validator';
 import type { Finding } from '../shared/findings';
+import { BROKER_USAGE, UsageError, brokerCommand, traceCommand } from './broker';
 
 declare const EVENTSCOPE_VERSION: string | undefined;
 /** Set by the bundler; "dev" when run from source. */
@@ -18,10 +19,9 @@ Commands:
     --format text|json|sarif        output format (default text)
     --fail-on error|warning|never   exit 1 when a finding reaches this level (default error)
     --remote-refs                   fetch http(s) $refs (off by default)
+${BROKER_USAGE}
 
-Exit codes: 0 nothing reaches the fail-on level, 1 something does, 2 usage error or unreadable file.`;
-
-class UsageError extends Error {}
+Exit codes (validate): 0 nothing reaches the fail-on level, 1 something does, 2 usage error or unreadable file.`;
 
 async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -72,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'validate':
         return await validateCommand(rest);
+      case 'broker':
+        return await brokerCommand(rest);
+      case 'trace':
+        return await traceCommand(rest);
       case '--version':
         process.stdout.write(`${VERSION}\n`);
         return 0;

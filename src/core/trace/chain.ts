@@ -26,7 +26,13 @@ export function chainOf(records: readonly TraceRecord[], key: string): ChainStep
       members.add(cause);
     }
   }
-  const ordered = [...members].sort((a, b) => a.time - b.time);
+  return timeline([...members]);
+}
+
+/** Records in time order, each with the time since its predecessor and since its cause (when present). */
+export function timeline(records: readonly TraceRecord[]): ChainStep[] {
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const ordered = [...records].sort((a, b) => a.time - b.time);
   return ordered.map((record, index) => {
     const cause = record.causedBy ? byId.get(record.causedBy) : undefined;
     const previous = index > 0 ? ordered[index - 1] : undefined;
