@@ -14,6 +14,7 @@ export interface TraceStoreOptions {
 }
 
 type Listener = (record: TraceRecord) => void;
+type DeliveryListener = (recordId: string, delivery: Delivery) => void;
 
 /**
  * The trace of one broker session: a bounded ring for the views, the journal for everything, and the
@@ -28,6 +29,7 @@ export class TraceStore {
   private readonly handling = new BoundedMap<string, string>(100_000);
   private readonly journal?: Journal;
   private readonly listeners = new Set<Listener>();
+  private readonly deliveryListeners = new Set<DeliveryListener>();
   private sequence = 0;
 
   constructor(options: TraceStoreOptions = {}) {
@@ -88,6 +90,7 @@ export class TraceStore {
       }
     }
     this.journal?.appendDelivery(recordId, delivery);
+    for (const listener of this.deliveryListeners) listener(recordId, delivery);
   }
 
   /** Calls back once everything added so far is in the journal (at once without one). */
@@ -107,6 +110,11 @@ export class TraceStore {
   onRecord(listener: Listener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  onDelivery(listener: DeliveryListener): { dispose(): void } {
+    this.deliveryListeners.add(listener);
+    return { dispose: () => this.deliveryListeners.delete(listener) };
   }
 
   flush(): void {
