@@ -3,8 +3,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRefReader } from '../core/model/refReader';
 import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, type FailOn } from '../core/validate/report';
-import { findSpectralConfig } from '../core/validate/spectralConfig';
-import { validateDocument } from '../core/validate/validator';
 import type { Finding } from '../shared/findings';
 import { BROKER_USAGE, UsageError, brokerCommand, traceCommand } from './broker';
 
@@ -39,6 +37,8 @@ async function validateCommand(args: string[]): Promise<number> {
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
   if (positionals.length === 0) throw new UsageError('validate needs at least one file');
 
+  // The parser loads only for this command, so `trace export` starts fast.
+  const [{ findSpectralConfig }, { validateDocument }] = await Promise.all([import('../core/validate/spectralConfig.js'), import('../core/validate/validator.js')]);
   const cwd = process.cwd();
   const reader = createRefReader({ remoteRefs: values['remote-refs'] });
   const files = positionals.map((file) => path.resolve(cwd, file));

@@ -113,8 +113,9 @@ export function correlationKeys(headers: Record<string, unknown>, payload: unkno
     type: text(headers['ce-type'] ?? headers.ce_type) ?? text(structured?.type),
   };
   if (ce.id ?? ce.source ?? ce.type) keys.cloudEvents = ce;
+  // HTTP lower-cases header names, MQTT envelopes keep them as written.
   for (const name of MESSAGE_ID_HEADERS) {
-    const value = text(headers[name]);
+    const value = text(headers[name] ?? headers[name.toLowerCase()]);
     if (value) {
       keys.messageId = value;
       break;
