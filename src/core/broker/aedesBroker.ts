@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { Aedes, AedesPublishPacket, Client, PublishPacket } from 'aedes' with { 'resolution-mode': 'import' };
+import type { Writable } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { silentLogger, type Logger } from '../logger';
 import { correlationKeys, type TraceRecord, type ValidationError } from '../trace/record';
@@ -16,6 +17,7 @@ import type { BrokerOptions, DeadLetter, EventBroker, IncomingMessage, InvalidPo
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_DELIVERIES = 5;
+export const DEFAULT_MAX_UNREAD_BYTES = 8 * 1024 * 1024;
 const DEAD_LETTER_LIMIT = 10_000;
 
 /** aedes's `publish` as its protocol handlers call it; its typings name only the two-argument form. */
@@ -56,6 +58,7 @@ class AedesEventBroker implements EventBroker {
   private readonly attempts = new BoundedMap<string, number>(100_000);
   private readonly letters: DeadLetter[] = [];
   private readonly clients = new Set<string>();
+  private readonly clientListeners = new Set<(clients: readonly string[]) => void>();
   private letterSequence = 0;
 
   constructor(private readonly options: BrokerOptions) {
@@ -73,6 +76,8 @@ class AedesEventBroker implements EventBroker {
     const aedes = await Aedes.createBroker({
       // A consumer that stops reading is cut off instead of stalling every other delivery.
       drainTimeout: 10_000,
+      // A socket that never sends a valid CONNECT is closed soon: everything here is local.
+      connectTimeout: 10_000,
       concurrency: 1000,
       heartbeatInterval: 3_600_000,
     });
@@ -80,7 +85,7 @@ class AedesEventBroker implements EventBroker {
     this.installHooks(aedes);
     const host = this.options.host ?? '127.0.0.1';
     if (this.options.mqttPort !== undefined) {
-      this.tcp = createTcpServer((socket) => aedes.handle(socket));
+      this.tcp = createTcpServer((socket) => aedes.handle(this.guardSlowConsumer(socket)));
       this.ports.mqtt = await listen(this.tcp, this.options.mqttPort, host);
     }
     if (this.options.wsPort !== undefined) {
@@ -94,7 +99,7 @@ class AedesEventBroker implements EventBroker {
       this.wss.on('connection', (socket, request) => {
         const stream = createWebSocketStream(socket);
         stream.on('error', (error) => this.log.debug(`websocket: ${error.message}`));
-        aedes.handle(stream, request);
+        aedes.handle(this.guardSlowConsumer(stream), request);
       });
       this.ports.ws = await listen(this.wsHttp, this.options.wsPort, host);
     }
@@ -130,6 +135,35 @@ class AedesEventBroker implements EventBroker {
 
   connectedClients(): string[] {
     return [...this.clients];
+  }
+
+  onClientsChanged(listener: (clients: readonly string[]) => void): { dispose(): void } {
+    this.clientListeners.add(listener);
+    return { dispose: () => this.clientListeners.delete(listener) };
+  }
+
+  private clientsChanged(): void {
+    const clients = [...this.clients];
+    for (const listener of this.clientListeners) listener(clients);
+  }
+
+  /**
+   * aedes finishes a publish only once every consumer's socket has drained, so one consumer that stops
+   * reading would stall all producers until `drainTimeout`. Writes report no backpressure instead, and a
+   * consumer whose unread bytes pass the limit is disconnected (its QoS 1 messages wait in its session).
+   */
+  private guardSlowConsumer<T extends Writable>(stream: T): T {
+    const limit = this.options.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES;
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((...args: unknown[]) => {
+      write(...args);
+      if (stream.writableLength > limit && !stream.destroyed) {
+        this.log.warn(`disconnected a consumer that left ${stream.writableLength} bytes unread (limit ${limit})`);
+        stream.destroy();
+      }
+      return true;
+    }) as T['write'];
+    return stream;
   }
 
   deadLetters(): readonly DeadLetter[] {
@@ -353,10 +387,14 @@ class AedesEventBroker implements EventBroker {
       this.trace.addDelivery(recordId, { consumer: client.id, time: Date.now(), qos: 1, outcome: 'acked' });
     });
 
-    aedes.on('client', (client) => this.clients.add(client.id));
+    aedes.on('client', (client) => {
+      this.clients.add(client.id);
+      this.clientsChanged();
+    });
     aedes.on('clientDisconnect', (client) => {
       this.clients.delete(client.id);
       if (client.clean) this.shared.forget(client.id);
+      this.clientsChanged();
     });
     aedes.on('clientError', (client, error) => this.log.debug(`client ${client.id}: ${error.message}`));
     aedes.on('connectionError', (_client, error) => this.log.debug(`connection: ${error.message}`));

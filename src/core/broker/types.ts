@@ -18,6 +18,8 @@ export interface BrokerOptions {
   onInvalid?: InvalidPolicy;
   /** Largest accepted message body in bytes; bigger ones are refused and traced with the reason. */
   maxMessageBytes?: number;
+  /** Bytes a consumer may leave unread before it is disconnected, so it cannot stall the others. */
+  maxUnreadBytes?: number;
   /** QoS 1 deliveries to one consumer before the message goes to `$dlq/<address>` instead. */
   maxDeliveries?: number;
   documents?: readonly LoadedDocument[];
@@ -87,6 +89,8 @@ export interface EventBroker {
   redrive(id: string): Promise<PublishOutcome | undefined>;
   deleteDeadLetter(id: string): boolean;
   connectedClients(): string[];
+  /** Called whenever a client connects or disconnects. */
+  onClientsChanged(listener: (clients: readonly string[]) => void): { dispose(): void };
   /** Stops every listener and flushes the trace. */
   close(): Promise<void>;
 }
