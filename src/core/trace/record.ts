@@ -121,7 +121,7 @@ export function correlationKeys(headers: Record<string, unknown>, payload: unkno
       break;
     }
   }
-  keys.messageId ??= ce.id && ce.source ? `${ce.source}#${ce.id}` : ce.id;
+  if (!keys.messageId && ce.id) keys.messageId = ce.source ? `${ce.source}#${ce.id}` : ce.id;
   return keys;
 }
 
