@@ -32,16 +32,48 @@ export class Ring<T> {
   }
 }
 
-/** A Map that forgets its oldest entries beyond `limit`: lookup tables for duplicates and causality stay bounded. */
-export class BoundedMap<K, V> extends Map<K, V> {
-  constructor(private readonly limit: number) {
-    super();
+/**
+ * A map that forgets its oldest insertions beyond `limit`: lookup tables for duplicates and causality stay
+ * bounded. Insertion order lives in a ring of keys rather than in the Map, because evicting a Map's first
+ * key again and again makes V8 walk ever more deleted slots.
+ */
+export class BoundedMap<K, V> {
+  private readonly entries = new Map<K, { value: V; generation: number }>();
+  private readonly order: Ring<{ key: K; generation: number }>;
+  private generation = 0;
+
+  constructor(limit: number) {
+    this.order = new Ring(limit);
   }
 
-  override set(key: K, value: V): this {
-    if (this.has(key)) this.delete(key);
-    super.set(key, value);
-    if (this.size > this.limit) this.delete(this.keys().next().value as K);
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Updating a key keeps its place; only a new key takes a slot (and may evict the oldest). */
+  set(key: K, value: V): this {
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.value = value;
+      return this;
+    }
+    const generation = ++this.generation;
+    this.entries.set(key, { value, generation });
+    const evicted = this.order.push({ key, generation });
+    // A slot whose key was deleted and set again since belongs to the newer entry's own slot.
+    if (evicted && this.entries.get(evicted.key)?.generation === evicted.generation) this.entries.delete(evicted.key);
     return this;
+  }
+
+  delete(key: K): boolean {
+    return this.entries.delete(key);
   }
 }
