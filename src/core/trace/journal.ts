@@ -1,5 +1,5 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { Delivery, TraceRecord } from './record';
 
 /** The first line of a journal: which broker session wrote it. */
@@ -109,8 +109,16 @@ export async function readJournal(file: string): Promise<JournalContents> {
 }
 
 export function parseJournal(text: string): JournalContents {
+  const { sessions, records, deliveries, skipped } = parseLines(text);
+  const byId = new Map(records.map((record) => [record.id, record]));
+  for (const { id, ...delivery } of deliveries) byId.get(id)?.deliveries.push(delivery);
+  return { sessions, records, skipped };
+}
+
+function parseLines(text: string): { sessions: JournalSession[]; records: TraceRecord[]; deliveries: ({ id: string } & Delivery)[]; skipped: number } {
   const sessions: JournalSession[] = [];
-  const records = new Map<string, TraceRecord>();
+  const records: TraceRecord[] = [];
+  const deliveries: ({ id: string } & Delivery)[] = [];
   let skipped = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -125,13 +133,39 @@ export function parseJournal(text: string): JournalContents {
     else if (entry.kind === 'event') {
       const record: TraceRecord & { kind?: string } = { ...entry, deliveries: entry.deliveries ?? [] };
       delete record.kind;
-      records.set(record.id, record);
+      records.push(record);
     } else if (entry.kind === 'delivery') {
-      const delivery: Delivery & { kind?: string; id?: string } = { ...entry };
+      const delivery: Delivery & { kind?: string; id: string } = { ...entry };
       delete delivery.kind;
-      delete delivery.id;
-      records.get(entry.id)?.deliveries.push(delivery);
+      deliveries.push(delivery);
     } else skipped++;
   }
-  return { sessions, records: [...records.values()], skipped };
+  return { sessions, records, deliveries, skipped };
+}
+
+/** Follows a journal another process is writing: each `read()` returns the lines appended since the last one. */
+export class JournalFollower {
+  private offset = 0;
+  private partial = '';
+
+  constructor(readonly file: string) {}
+
+  async read(): Promise<{ events: TraceRecord[]; deliveries: ({ id: string } & Delivery)[] }> {
+    const handle = await open(this.file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size <= this.offset) return { events: [], deliveries: [] };
+      const buffer = Buffer.alloc(size - this.offset);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+      this.offset += bytesRead;
+      const text = this.partial + buffer.subarray(0, bytesRead).toString('utf8');
+      const end = text.lastIndexOf('\n');
+      // A line still being written waits for the next read.
+      this.partial = text.slice(end + 1);
+      const { records, deliveries } = parseLines(text.slice(0, end + 1));
+      return { events: records, deliveries };
+    } finally {
+      await handle.close();
+    }
+  }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { chainOf } from '../../../src/core/trace/chain';
 import { toMermaid, toOtlp } from '../../../src/core/trace/export';
-import { parseJournal, readJournal } from '../../../src/core/trace/journal';
+import { JournalFollower, parseJournal, readJournal } from '../../../src/core/trace/journal';
 import { correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
 import { TraceStore } from '../../../src/core/trace/store';
 
@@ -106,6 +106,23 @@ describe('journal', () => {
     assert.deepEqual(contents.records[0]?.payload, { a: 1 });
     assert.deepEqual(contents.records[0]?.deliveries.map((delivery) => delivery.consumer), ['c']);
     assert.equal(parseJournal('').records.length, 0);
+  });
+});
+
+describe('journal follower', () => {
+  it('returns only the lines appended since the last read, holding back a line still being written', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-follow-')), 'trace.jsonl');
+    const store = new TraceStore({ journalFile: file });
+    const follower = new JournalFollower(file);
+    const first = event(store, { producer: 'a' });
+    store.flush();
+    assert.deepEqual((await follower.read()).events.map((record) => record.id), [first.id]);
+    const line = JSON.stringify({ kind: 'event', ...first, id: 'later' });
+    appendFileSync(file, line.slice(0, 20));
+    assert.equal((await follower.read()).events.length, 0);
+    appendFileSync(file, `${line.slice(20)}\n`);
+    assert.deepEqual((await follower.read()).events.map((record) => record.id), ['later']);
+    store.close();
   });
 });
 
