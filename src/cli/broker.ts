@@ -1,3 +1,4 @@
+import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -103,11 +104,29 @@ export async function brokerCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   const ports = await broker.start();
+  const watchers = watchDocuments(files, async () => {
+    const reloaded = await loadDocuments(files, { logger: log });
+    if (reloaded.length > 0) broker.setDocuments(reloaded);
+  }, log);
   process.stdout.write(`ready mqtt=${ports.mqtt} ws=${ports.ws} http=${ports.http}\n`);
   await stopped;
+  for (const watcher of watchers) watcher.close();
   await broker.close();
   trace.close();
   return 0;
+}
+
+/** Reloads the contract when a document changes on disk; the broker recompiles only schemas that changed. */
+function watchDocuments(files: string[], reload: () => Promise<void>, log: Logger): FSWatcher[] {
+  let timer: NodeJS.Timeout | undefined;
+  const changed = (): void => {
+    clearTimeout(timer);
+    // Editors save in several steps; one reload after they settle.
+    timer = setTimeout(() => {
+      reload().catch((error: unknown) => log.error('reloading the documents failed', error));
+    }, 300);
+  };
+  return files.map((file) => watch(file, changed).on('error', (error) => log.warn(`cannot watch ${file}: ${error.message}`)));
 }
 
 export async function traceCommand(args: string[]): Promise<number> {

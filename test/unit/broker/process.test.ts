@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,5 +98,31 @@ describe('eventscope broker in its own process', () => {
     assert.match(mermaid, /PaymentRequested on shop\/payments\/requests/);
     assert.doesNotMatch(mermaid, /<img/);
     await assert.rejects(cli(['--format', 'mermaid', '--correlation', 'no-such-flow']), (error: { code: number }) => error.code === 1);
+  });
+
+  it('recompiles the contract when a document changes on disk', async () => {
+    const file = path.join(work, 'sensors.yaml');
+    const document = (type: string): string =>
+      `asyncapi: 3.0.0\ninfo:\n  title: Sensors\n  version: 1.0.0\nchannels:\n  temperature:\n    address: sensors/temperature\n    messages:\n      Reading:\n        payload:\n          type: object\n          properties:\n            celsius:\n              type: ${type}\n`;
+    writeFileSync(file, document('number'));
+    const broker = await spawnBrokerCli([file, ...FREE_PORTS, '--verbose']);
+    const publish = async (): Promise<boolean> => {
+      const response = await fetch(`http://127.0.0.1:${broker.ports.http}/publish/sensors/temperature`, { method: 'POST', body: '{"celsius":"hot"}' });
+      return ((await response.json()) as { valid: boolean }).valid;
+    };
+    assert.equal(await publish(), false);
+    const reloaded = new Promise<void>((resolve) => {
+      const onData = (): void => {
+        if (!broker.stderr().includes('broker contract:')) return;
+        broker.child.stderr?.off('data', onData);
+        resolve();
+      };
+      broker.child.stderr?.on('data', onData);
+    });
+    writeFileSync(file, document('string'));
+    await reloaded;
+    assert.equal(await publish(), true);
+    broker.child.kill('SIGTERM');
+    assert.equal((await broker.exited).code, 0);
   });
 });
