@@ -11,6 +11,7 @@ import type { TraceStore } from '../trace/store';
 import { Contract, ValidatorCache } from './contract';
 import { decodeBody, encodeBody } from './envelope';
 import { handleHttp } from './http';
+import { watchPacketSizes } from './packetGuard';
 import { SharedSubscriptions } from './shared';
 import { DLQ_PREFIX, dlqTopic, parseShared } from './topics';
 import type { BrokerOptions, DeadLetter, EventBroker, IncomingMessage, InvalidPolicy, ListeningPorts, LoadedDocument, PublishOutcome } from './types';
@@ -85,7 +86,15 @@ class AedesEventBroker implements EventBroker {
     this.installHooks(aedes);
     const host = this.options.host ?? '127.0.0.1';
     if (this.options.mqttPort !== undefined) {
-      this.tcp = createTcpServer((socket) => aedes.handle(this.guardSlowConsumer(socket)));
+      // Messages a little over the limit are refused and traced; far over it, the connection is closed before they are buffered.
+      const hardLimit = Math.max(this.maxBytes * 4, this.maxBytes + 64 * 1024);
+      this.tcp = createTcpServer((socket) => {
+        watchPacketSizes(socket, hardLimit, (declared) => {
+          this.log.warn(`closed a connection from ${socket.remoteAddress ?? '?'} that announced a ${declared}-byte packet (limit ${this.maxBytes})`);
+          socket.destroy();
+        });
+        aedes.handle(this.guardSlowConsumer(socket));
+      });
       this.ports.mqtt = await listen(this.tcp, this.options.mqttPort, host);
     }
     if (this.options.wsPort !== undefined) {
@@ -93,7 +102,7 @@ class AedesEventBroker implements EventBroker {
       this.wss = new WebSocketServer({
         server: this.wsHttp,
         // Oversized frames close the connection before they are buffered whole.
-        maxPayload: this.maxBytes + 64 * 1024,
+        maxPayload: Math.max(this.maxBytes * 4, this.maxBytes + 64 * 1024),
         handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
       });
       this.wss.on('connection', (socket, request) => {

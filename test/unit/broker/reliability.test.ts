@@ -76,6 +76,14 @@ describe('broker reliability', () => {
     assert.equal(refused?.producer, 'uploader');
     assert.match(refused?.validation.errors[0]?.message ?? '', new RegExp(`exceeds the limit of ${MAX_BYTES} bytes`));
     assert.equal(refused?.payload, undefined, 'an oversized body is not kept');
+
+    // A packet that announces 100 MB is not buffered: the connection closes on its header.
+    const greedy = await rawSocket();
+    greedy.on('error', () => undefined);
+    greedy.write(connectPacket('greedy'));
+    greedy.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x30, 0x00, 0x01, 0x61]));
+    await once(greedy, 'close');
+    await stillServes();
     await Promise.all([consumer.endAsync(), producer.endAsync()]);
   });
 
