@@ -3,15 +3,15 @@ import { parseArgs } from 'node:util';
 import { TRANSPORT_KINDS, type TransportKind } from '../core/codegen/adapterSources';
 import { DocumentErrorsError, generateFromFile } from '../core/codegen/generate';
 import { createRefReader } from '../core/model/refReader';
+import { UsageError } from './usage';
 
 export const GENERATE_USAGE = `  generate <doc> --out <dir>   Generate a typed TypeScript client (and its mirror) from a document
     --transport ${TRANSPORT_KINDS.join('|')}   adapter (default: from the first server's protocol)
     --remote-refs                   fetch http(s) $refs (off by default)`;
 
 /** Thrown for bad arguments: main() prints usage and exits 2. */
-export class GenerateUsageError extends Error {}
 
-/** `eventscope generate`: 0 written, 1 the document has errors, 2 usage (thrown as GenerateUsageError). */
+/** `eventscope generate`: 0 written, 1 the document has errors, 2 usage (thrown as UsageError). */
 export async function generateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -22,11 +22,11 @@ export async function generateCommand(args: string[]): Promise<number> {
       'remote-refs': { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new GenerateUsageError('generate needs exactly one document');
-  if (!values.out) throw new GenerateUsageError('generate needs --out <dir>');
+  if (positionals.length !== 1) throw new UsageError('generate needs exactly one document');
+  if (!values.out) throw new UsageError('generate needs --out <dir>');
   const transport = values.transport as TransportKind | undefined;
   if (transport !== undefined && !TRANSPORT_KINDS.includes(transport)) {
-    throw new GenerateUsageError(`--transport must be one of ${TRANSPORT_KINDS.join(', ')}, not "${transport}"`);
+    throw new UsageError(`--transport must be one of ${TRANSPORT_KINDS.join(', ')}, not "${transport}"`);
   }
   const file = path.resolve(positionals[0]!);
   const outDir = path.resolve(values.out);
@@ -41,7 +41,7 @@ export async function generateCommand(args: string[]): Promise<number> {
       process.stderr.write(`eventscope: ${error.message}\n`);
       return 1;
     }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new GenerateUsageError(`cannot read ${file}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read ${file}`);
     throw error;
   }
 }

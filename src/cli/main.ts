@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRefReader } from '../core/model/refReader';
-import { GENERATE_USAGE, GenerateUsageError, generateCommand } from './generate';
+import { GENERATE_USAGE, generateCommand } from './generate';
 import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, type FailOn } from '../core/validate/report';
-import { findSpectralConfig } from '../core/validate/spectralConfig';
-import { validateDocument } from '../core/validate/validator';
 import type { Finding } from '../shared/findings';
+import { BROKER_USAGE, brokerCommand, traceCommand } from './broker';
+import { UsageError } from './usage';
 
 declare const EVENTSCOPE_VERSION: string | undefined;
 /** Set by the bundler; "dev" when run from source. */
@@ -20,11 +20,10 @@ Commands:
     --fail-on error|warning|never   exit 1 when a finding reaches this level (default error)
     --remote-refs                   fetch http(s) $refs (off by default)
 ${GENERATE_USAGE}
+${BROKER_USAGE}
 
 Exit codes: 0 success (validate: nothing reaches the fail-on level), 1 findings reach it or the document has
 errors (generate), 2 usage error or unreadable file.`;
-
-class UsageError extends Error {}
 
 async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,6 +41,8 @@ async function validateCommand(args: string[]): Promise<number> {
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`--fail-on must be error, warning or never, not "${failOn}"`);
   if (positionals.length === 0) throw new UsageError('validate needs at least one file');
 
+  // The parser loads only for this command, so `trace export` starts fast.
+  const [{ findSpectralConfig }, { validateDocument }] = await Promise.all([import('../core/validate/spectralConfig.js'), import('../core/validate/validator.js')]);
   const cwd = process.cwd();
   const reader = createRefReader({ remoteRefs: values['remote-refs'] });
   const files = positionals.map((file) => path.resolve(cwd, file));
@@ -77,6 +78,10 @@ export async function main(argv: string[]): Promise<number> {
         return await validateCommand(rest);
       case 'generate':
         return await generateCommand(rest);
+      case 'broker':
+        return await brokerCommand(rest);
+      case 'trace':
+        return await traceCommand(rest);
       case '--version':
         process.stdout.write(`${VERSION}\n`);
         return 0;
@@ -89,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof GenerateUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`eventscope: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }

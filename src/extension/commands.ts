@@ -52,4 +52,32 @@ export const COMMANDS: Record<string, CommandFactory> = {
   },
 
   'eventscope.showLog': (ctx) => () => ctx.log.show(),
+
+  'eventscope.startBroker': (ctx) => async () => {
+    if (ctx.broker.running) {
+      const { ports } = ctx.broker.running.current;
+      void vscode.window.showInformationMessage(`Eventscope: the broker is already running (MQTT ${ports.mqtt}, WebSocket ${ports.ws}, HTTP ${ports.http}).`);
+      return ctx.broker.running.current;
+    }
+    try {
+      const session = await ctx.broker.start();
+      if (!session) return undefined;
+      const { ports } = session.current;
+      void vscode.window.showInformationMessage(`Eventscope: broker listening: MQTT ${ports.mqtt}, WebSocket ${ports.ws}, HTTP ${ports.http}.`);
+      return session.current;
+    } catch (error) {
+      ctx.log.error('the broker did not start', error);
+      void vscode.window.showErrorMessage(`Eventscope: the broker did not start: ${(error as Error).message}`);
+      return undefined;
+    }
+  },
+
+  'eventscope.stopBroker': (ctx) => async () => {
+    if (!ctx.broker.running) {
+      void vscode.window.showInformationMessage('Eventscope: the broker is not running.');
+      return false;
+    }
+    await ctx.broker.stop();
+    return true;
+  },
 };

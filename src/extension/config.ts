@@ -3,6 +3,16 @@ import type { RuleSetting } from '../core/validate/ruleCatalog';
 
 const SECTION = 'eventscope';
 
+export interface BrokerSettings {
+  host: string;
+  mqttPort: number;
+  wsPort: number;
+  httpPort: number;
+  onInvalid: 'pass' | 'reject' | 'dlq';
+  maxMessageBytes: number;
+  traceRingSize: number;
+}
+
 /** Typed view of the `eventscope.*` settings; keys are declared once, here and in package.json. */
 export class Config {
   private get raw(): vscode.WorkspaceConfiguration {
@@ -20,6 +30,25 @@ export class Config {
 
   get rules(): Record<string, RuleSetting> {
     return { ...this.raw.get<Record<string, RuleSetting>>('rules', {}) };
+  }
+
+  get broker(): BrokerSettings {
+    const raw = this.raw;
+    const port = (key: string, fallback: number): number => Math.min(65_535, Math.max(0, Math.trunc(raw.get<number>(key, fallback))));
+    return {
+      host: raw.get<string>('broker.host', '127.0.0.1'),
+      mqttPort: port('broker.mqttPort', 1883),
+      wsPort: port('broker.wsPort', 9001),
+      httpPort: port('broker.httpPort', 8088),
+      onInvalid: raw.get<BrokerSettings['onInvalid']>('broker.onInvalid', 'pass'),
+      maxMessageBytes: Math.max(1, raw.get<number>('broker.maxMessageBytes', 1_048_576)),
+      traceRingSize: Math.max(1, raw.get<number>('broker.traceRingSize', 10_000)),
+    };
+  }
+
+  /** Settings a running broker only picks up on restart. */
+  static affectsBroker(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration(`${SECTION}.broker`);
   }
 
   /** Whether a configuration change means documents must be validated again. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { BrokerController } from './broker/brokerController';
 import { COMMANDS } from './commands';
 import { Config } from './config';
 import { DocumentService } from './diagnostics';
@@ -11,10 +12,12 @@ export class Ctx extends Disposable {
   readonly log = this.register(new Log());
   readonly config = new Config();
   readonly documents: DocumentService;
+  readonly broker: BrokerController;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
+    this.broker = this.register(new BrokerController(extension, this.config, this.log));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);

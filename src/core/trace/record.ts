@@ -1,0 +1,134 @@
+/** One event that reached the broker, as the trace views, the JSONL journal and the exports see it. */
+export interface TraceRecord {
+  id: string;
+  /** Milliseconds since the epoch, when the broker accepted (or refused) the event. */
+  time: number;
+  topic: string;
+  /** The channel's address template, when the topic matched one. */
+  channel?: string;
+  params?: Record<string, string>;
+  message?: string;
+  /** The document that declares the matched message, for linking errors to the schema. */
+  document?: string;
+  producer: string;
+  origin: 'mqtt' | 'http' | 'replay' | 'redrive' | 'dlq';
+  replayOf?: string;
+  qos: number;
+  size: number;
+  headers?: Record<string, unknown>;
+  /** The parsed JSON payload, or the text when it is not JSON; absent for refused oversized bodies. */
+  payload?: unknown;
+  /** The body was not JSON, so `payload` holds its text. */
+  payloadIsText?: boolean;
+  validation: ValidationResult;
+  /** `delivered`, `rejected` (policy), `dead-lettered` (policy), `refused` (size limit). */
+  disposition: 'delivered' | 'rejected' | 'dead-lettered' | 'refused';
+  correlation: CorrelationKeys;
+  /** The id of the first record that carried the same message ID. */
+  duplicateOf?: string;
+  /** The event this one was published in response to (same producer had just received it). */
+  causedBy?: string;
+  deliveries: Delivery[];
+}
+
+export interface Delivery {
+  consumer: string;
+  time: number;
+  qos: number;
+  /** `sent` on write, `acked` when a QoS 1 consumer acknowledged, `dead-lettered` after too many attempts. */
+  outcome: 'sent' | 'acked' | 'dead-lettered';
+  attempt?: number;
+}
+
+export interface ValidationError {
+  part: 'payload' | 'headers' | 'parameters' | 'channel' | 'message' | 'size';
+  /** JSON pointer into the event. */
+  instancePath: string;
+  message: string;
+  /** Path in the resolved document of the schema keyword that failed. */
+  schemaPath?: string[];
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  /** False when the contract could not be checked (no channel, or a non-JSON-Schema payload). */
+  checked: boolean;
+  errors: ValidationError[];
+}
+
+export interface CorrelationKeys {
+  /** Value at the document's `correlationId` location. */
+  correlationId?: string;
+  /** W3C trace context. */
+  traceId?: string;
+  parentSpanId?: string;
+  /** CloudEvents attributes, from `ce-*` headers or a structured-mode payload. */
+  cloudEvents?: { id?: string; source?: string; type?: string };
+  /** The application's message ID, used for duplicate detection. */
+  messageId?: string;
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
+
+/**
+ * Reads the runtime expression of an AsyncAPI `correlationId.location`, such as
+ * `$message.header#/correlationId` or `$message.payload#/order/id`.
+ */
+export function readLocation(location: string, headers: Record<string, unknown>, payload: unknown): unknown {
+  const match = /^\$message\.(header|payload)(?:#(.*))?$/.exec(location.trim());
+  if (!match) return undefined;
+  let value: unknown = match[1] === 'header' ? headers : payload;
+  const pointer = match[2] ?? '';
+  if (pointer === '' || pointer === '/') return value;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+
+/** Headers that carry an application message ID, first match wins; CloudEvents `id` comes after them. */
+const MESSAGE_ID_HEADERS = ['x-eventscope-id', 'messageId', 'message-id', 'x-message-id'];
+
+export function correlationKeys(headers: Record<string, unknown>, payload: unknown, correlationLocation?: string): CorrelationKeys {
+  const keys: CorrelationKeys = {};
+  if (correlationLocation) {
+    const value = text(readLocation(correlationLocation, headers, payload));
+    if (value) keys.correlationId = value;
+  }
+  const traceparent = text(headers.traceparent);
+  const trace = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  if (trace) {
+    keys.traceId = trace[1];
+    keys.parentSpanId = trace[2];
+  }
+  const structured = typeof payload === 'object' && payload !== null && 'specversion' in payload ? (payload as Record<string, unknown>) : undefined;
+  const ce = {
+    id: text(headers['ce-id'] ?? headers.ce_id) ?? text(structured?.id),
+    source: text(headers['ce-source'] ?? headers.ce_source) ?? text(structured?.source),
+    type: text(headers['ce-type'] ?? headers.ce_type) ?? text(structured?.type),
+  };
+  if (ce.id ?? ce.source ?? ce.type) keys.cloudEvents = ce;
+  // HTTP lower-cases header names, MQTT envelopes keep them as written.
+  for (const name of MESSAGE_ID_HEADERS) {
+    const value = text(headers[name] ?? headers[name.toLowerCase()]);
+    if (value) {
+      keys.messageId = value;
+      break;
+    }
+  }
+  if (!keys.messageId && ce.id) keys.messageId = ce.source ? `${ce.source}#${ce.id}` : ce.id;
+  return keys;
+}
+
+/** The keys by which events of one flow find each other: the correlation ID and the trace ID. */
+export function flowKeys(correlation: CorrelationKeys): string[] {
+  const keys: string[] = [];
+  if (correlation.correlationId) keys.push(`c:${correlation.correlationId}`);
+  if (correlation.traceId) keys.push(`t:${correlation.traceId}`);
+  return keys;
+}

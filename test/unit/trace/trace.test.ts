@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, appendFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { chainOf } from '../../../src/core/trace/chain';
+import { toMermaid, toOtlp } from '../../../src/core/trace/export';
+import { JournalFollower, parseJournal, readJournal } from '../../../src/core/trace/journal';
+import { correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
+import { TraceStore } from '../../../src/core/trace/store';
+
+function event(store: TraceStore, fields: Partial<TraceRecord> & { producer: string }): TraceRecord {
+  return store.add({
+    id: store.nextId(),
+    time: Date.now(),
+    topic: 'shop/x',
+    origin: 'mqtt',
+    qos: 1,
+    size: 10,
+    validation: { valid: true, checked: true, errors: [] },
+    disposition: 'delivered',
+    correlation: {},
+    deliveries: [],
+    ...fields,
+  });
+}
+
+describe('correlation keys', () => {
+  it('reads the correlationId location, W3C traceparent, CloudEvents headers and a message ID', () => {
+    const keys = correlationKeys(
+      { correlationId: 'c-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'ce-id': 'e-9', 'ce-source': '/orders', 'ce-type': 'shop.order.placed' },
+      { order: { id: 'o-1' } },
+      '$message.header#/correlationId',
+    );
+    assert.deepEqual(keys, {
+      correlationId: 'c-1',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
+      cloudEvents: { id: 'e-9', source: '/orders', type: 'shop.order.placed' },
+      messageId: '/orders#e-9',
+    });
+  });
+
+  it('reads payload locations with escaped pointers, and a structured CloudEvent', () => {
+    assert.equal(readLocation('$message.payload#/a~1b/c', {}, { 'a/b': { c: 7 } }), 7);
+    assert.equal(readLocation('$message.payload#/missing/deeper', {}, {}), undefined);
+    const keys = correlationKeys({}, { specversion: '1.0', id: 'x', source: 's', type: 't', data: {} }, '$message.payload#/data/none');
+    assert.deepEqual(keys, { cloudEvents: { id: 'x', source: 's', type: 't' }, messageId: 's#x' });
+    assert.deepEqual(correlationKeys({ traceparent: 'not-a-traceparent' }, null), {});
+  });
+});
+
+describe('trace store', () => {
+  it('links an event to the one its producer had just received with the same correlation, and orders the chain', () => {
+    const store = new TraceStore();
+    const placed = event(store, { producer: 'orders', message: 'OrderPlaced', correlation: { correlationId: 'flow-1' }, time: 1000 });
+    store.addDelivery(placed.id, { consumer: 'payments', time: 1001, qos: 1, outcome: 'sent' });
+    const requested = event(store, { producer: 'payments', message: 'PaymentRequested', correlation: { correlationId: 'flow-1' }, time: 1010 });
+    store.addDelivery(requested.id, { consumer: 'psp', time: 1011, qos: 1, outcome: 'sent' });
+    const completed = event(store, { producer: 'psp', message: 'PaymentCompleted', correlation: { correlationId: 'flow-1' }, time: 1100 });
+    const unrelated = event(store, { producer: 'psp', message: 'Other', correlation: { correlationId: 'flow-2' }, time: 1200 });
+    assert.equal(requested.causedBy, placed.id);
+    assert.equal(completed.causedBy, requested.id);
+    assert.equal(unrelated.causedBy, undefined);
+    const chain = chainOf(store.records(), 'flow-1');
+    assert.deepEqual(chain.map((step) => [step.record.message, step.sinceCause]), [['OrderPlaced', undefined], ['PaymentRequested', 10], ['PaymentCompleted', 90]]);
+  });
+
+  it('flags a repeated message ID but not a replay of it', () => {
+    const store = new TraceStore();
+    const first = event(store, { producer: 'a', correlation: { messageId: 'm' } });
+    const again = event(store, { producer: 'b', correlation: { messageId: 'm' } });
+    const replayed = event(store, { producer: 'eventscope:replay', origin: 'replay', correlation: { messageId: 'm' } });
+    assert.equal(again.duplicateOf, first.id);
+    assert.equal(replayed.duplicateOf, undefined);
+  });
+
+  it('keeps a million records within the ring bound', () => {
+    const store = new TraceStore({ capacity: 1000, duplicateWindow: 1000 });
+    let first: TraceRecord | undefined;
+    for (let n = 0; n < 1_000_000; n++) {
+      const added = event(store, { producer: 'p', correlation: { messageId: `m${n}` } });
+      first ??= added;
+    }
+    assert.equal(store.size, 1000);
+    assert.equal(store.records().length, 1000);
+    assert.equal(store.get(first?.id ?? ''), undefined, 'the oldest record is gone from the index too');
+    assert.equal(store.records().at(-1)?.correlation.messageId, 'm999999');
+  });
+});
+
+describe('journal', () => {
+  it('writes sessions, events and deliveries as JSONL and reads them back past a torn last line', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-journal-')), 'trace.jsonl');
+    const store = new TraceStore({ journalFile: file, documents: ['a.yaml'] });
+    const record = event(store, { producer: 'orders', payload: { a: 1 } });
+    store.addDelivery(record.id, { consumer: 'c', time: 1, qos: 1, outcome: 'sent' });
+    await new Promise<void>((resolve) => store.whenWritten(resolve));
+    // Written before the broker goes on, without waiting for close.
+    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 3);
+    store.close();
+    appendFileSync(file, '{"kind":"event","id":"torn');
+    const contents = await readJournal(file);
+    assert.equal(contents.sessions[0]?.documents[0], 'a.yaml');
+    assert.equal(contents.skipped, 1);
+    assert.deepEqual(contents.records[0]?.payload, { a: 1 });
+    assert.deepEqual(contents.records[0]?.deliveries.map((delivery) => delivery.consumer), ['c']);
+    assert.equal(parseJournal('').records.length, 0);
+  });
+});
+
+describe('journal follower', () => {
+  it('returns only the lines appended since the last read, holding back a line still being written', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-follow-')), 'trace.jsonl');
+    const store = new TraceStore({ journalFile: file });
+    const follower = new JournalFollower(file);
+    const first = event(store, { producer: 'a' });
+    store.flush();
+    assert.deepEqual((await follower.read()).events.map((record) => record.id), [first.id]);
+    const line = JSON.stringify({ kind: 'event', ...first, id: 'later' });
+    appendFileSync(file, line.slice(0, 20));
+    assert.equal((await follower.read()).events.length, 0);
+    appendFileSync(file, `${line.slice(20)}\n`);
+    assert.deepEqual((await follower.read()).events.map((record) => record.id), ['later']);
+    store.close();
+  });
+});
+
+describe('exports', () => {
+  const store = new TraceStore();
+  const request = event(store, { producer: 'orders', message: 'PaymentRequested', topic: 'shop/payments/requests', channel: 'shop/payments/requests', correlation: { correlationId: 'k' }, time: 1000 });
+  store.addDelivery(request.id, { consumer: 'payments', time: 1002, qos: 1, outcome: 'sent' });
+  const reply = event(store, {
+    producer: 'payments',
+    message: 'Pay"ment<script>',
+    topic: 'shop/payments/replies',
+    correlation: { correlationId: 'k' },
+    time: 1050,
+    validation: { valid: false, checked: true, errors: [{ part: 'payload', instancePath: '/a', message: 'must be string' }] },
+  });
+
+  it('OTLP: producer and consumer spans by the messaging conventions, one trace per correlation, linked causes', () => {
+    const { resourceSpans } = toOtlp(store.records()) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+    const spans = resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans)) as {
+      kind: number; traceId: string; spanId: string; parentSpanId?: string; links: { spanId: string }[]; status: { code: number }; attributes: { key: string; value: { stringValue?: string } }[]; startTimeUnixNano: string;
+    }[];
+    assert.deepEqual(resourceSpans.map((resource) => resource.resource.attributes[0]?.value.stringValue), ['orders', 'payments']);
+    assert.deepEqual(spans.map((span) => span.kind), [4, 5, 4]);
+    assert.equal(new Set(spans.map((span) => span.traceId)).size, 1);
+    const [send, process, replySend] = spans;
+    assert.equal(process?.parentSpanId, send?.spanId);
+    assert.equal(replySend?.parentSpanId, process?.spanId);
+    assert.deepEqual(replySend?.links.map((link) => link.spanId), [send?.spanId]);
+    assert.equal(replySend?.status.code, 2);
+    assert.equal(send?.startTimeUnixNano, '1000000000');
+    const attribute = (key: string): string | undefined => send?.attributes.find((entry) => entry.key === key)?.value.stringValue;
+    assert.equal(attribute('messaging.destination.name'), 'shop/payments/requests');
+    assert.equal(attribute('messaging.operation.type'), 'send');
+    assert.equal(attribute('messaging.message.conversation_id'), 'k');
+    assert.equal(reply.causedBy, request.id);
+  });
+
+  it('Mermaid: one arrow per delivery, timings, and no text that could change the diagram', () => {
+    const diagram = toMermaid(chainOf(store.records(), 'k'));
+    const lines = diagram.split('\n');
+    assert.equal(lines[0], 'sequenceDiagram');
+    assert.ok(lines.includes('  p1-)p2: PaymentRequested on shop/payments/requests'));
+    assert.ok(lines.some((line) => line.includes('+50 ms after PaymentRequested')));
+    assert.doesNotMatch(diagram, /<script>|"/);
+  });
+});
