@@ -6,6 +6,8 @@ import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, typ
 import { findSpectralConfig } from '../core/validate/spectralConfig';
 import { validateDocument } from '../core/validate/validator';
 import type { Finding } from '../shared/findings';
+import { diffCommand, DIFF_USAGE, InputError } from './diff';
+import { UsageError } from './usage';
 
 declare const EVENTSCOPE_VERSION: string | undefined;
 /** Set by the bundler; "dev" when run from source. */
@@ -18,10 +20,9 @@ Commands:
     --format text|json|sarif        output format (default text)
     --fail-on error|warning|never   exit 1 when a finding reaches this level (default error)
     --remote-refs                   fetch http(s) $refs (off by default)
+${DIFF_USAGE}
 
-Exit codes: 0 nothing reaches the fail-on level, 1 something does, 2 usage error or unreadable file.`;
-
-class UsageError extends Error {}
+Exit codes: 0 nothing reaches the fail-on level (diff: no breaking change), 1 something does, 2 usage error or unreadable file.`;
 
 async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -72,6 +73,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'validate':
         return await validateCommand(rest);
+      case 'diff':
+        return await diffCommand(rest, VERSION);
       case '--version':
         process.stdout.write(`${VERSION}\n`);
         return 0;
@@ -86,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`eventscope: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`eventscope: ${error.message}\n`);
       return 2;
     }
     throw error;
