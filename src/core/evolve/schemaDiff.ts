@@ -71,6 +71,13 @@ function typesWithin(inner: Set<TypeName>, outer: Set<TypeName>): boolean {
   return [...inner].every((type) => outer.has(type) || (type === 'integer' && outer.has('number')));
 }
 
+function jsonType(value: unknown): TypeName {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
 function describeTypes(types: Set<TypeName> | undefined): string {
   return types ? [...types].join('|') : 'any';
 }
@@ -149,6 +156,8 @@ export class SchemaComparer {
   }
 
   private compareTypes(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
+    // With a value list on both sides, the type only filters those values: compareValues decides.
+    if (this.valuesOf(o) && this.valuesOf(n)) return;
     const before = typeSet(o);
     const after = typeSet(n);
     const same = before && after ? typesWithin(before, after) && typesWithin(after, before) : before === after;
@@ -167,10 +176,8 @@ export class SchemaComparer {
   }
 
   private compareValues(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
-    const values = (schema: JsonObject): string[] | undefined =>
-      'const' in schema ? [this.canonical.of(schema.const)] : Array.isArray(schema.enum) ? schema.enum.map((value) => this.canonical.of(value)) : undefined;
-    const before = values(o);
-    const after = values(n);
+    const before = this.valuesOf(o);
+    const after = this.valuesOf(n);
     if (!before && !after) return;
     const keyword = 'const' in n || (!('enum' in n) && 'const' in o) ? 'const' : 'enum';
     const old = this.at(ol, 'const' in o ? 'const' : 'enum');
@@ -183,6 +190,14 @@ export class SchemaComparer {
       this.emit({ rule: 'enum-changed', effect: 'incompatible', message: `${keyword} values added (${added.join(', ')}) and removed (${removed.join(', ')})`, old, new: neu });
     } else if (added.length > 0) this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} values added: ${added.join(', ')}`, old, new: neu });
     else if (removed.length > 0) this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} values removed: ${removed.join(', ')}`, old, new: neu });
+  }
+
+  /** The values an `enum` or `const` allows that also have an allowed type, as canonical JSON. */
+  private valuesOf(schema: JsonObject): string[] | undefined {
+    const listed = 'const' in schema ? [schema.const] : Array.isArray(schema.enum) ? schema.enum : undefined;
+    if (!listed) return undefined;
+    const types = typeSet(schema);
+    return listed.filter((value) => !types || typesWithin(new Set([jsonType(value)]), types)).map((value) => this.canonical.of(value));
   }
 
   private compareBounds(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {

@@ -76,6 +76,8 @@ const SCHEMA_CASES: [string, unknown, unknown, string, Expect, Expect][] = [
   ['"not" changed', { not: { type: 'string' } }, { not: { type: 'integer' } }, 'schema-keyword-changed', U, U],
   ['property schema set to false', { type: 'object', properties: { a: true } }, { type: 'object', properties: { a: false } }, 'schema-closed', NB, B],
   ['property schema opened from false', { type: 'object', properties: { a: false } }, { type: 'object', properties: { a: { type: 'string' } } }, 'schema-opened', B, NB],
+  ['null added to the type of an enum that lists no null', { type: 'string', enum: ['a'] }, { type: ['string', 'null'], enum: ['a'] }, '', 'no change', 'no change'],
+  ['type changed under an enum: only the listed values that keep their type count', { type: 'string', enum: ['a', 1] }, { type: 'integer', enum: ['a', 1] }, 'enum-changed', B, B],
   ['description only', { type: 'string', description: 'old' }, { type: 'string', description: 'new', title: 'T' }, '', 'no change', 'no change'],
 ];
 
