@@ -64,7 +64,7 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
 
   const cwd = process.cwd();
   const newFile = path.resolve(cwd, positionals[expected - 1] as string);
-  const config = await findDiffConfig(path.dirname(newFile), cwd);
+  const config = (await findDiffConfig(path.dirname(newFile), cwd)) ?? (await findDiffConfig(cwd, cwd));
   for (const problem of config?.problems ?? []) process.stderr.write(`eventscope: ${config?.file}: ${problem}\n`);
   const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore };
   const disk = createRefReader();

@@ -17,11 +17,11 @@ function where(change: Change, cwd: string): string {
   return location.range ? `${file}:${location.range.start.line + 1}:${location.range.start.character + 1}` : `${file}#${location.pointer}`;
 }
 
-function versionLine(report: DiffReport): string {
+function versionLine(report: DiffReport, withProblem = true): string {
   const { version } = report;
   const proposal = bumpedVersion(version.oldVersion, version.requiredBump);
   const required = version.requiredBump === 'none' ? 'no bump required' : `${version.requiredBump} bump required${proposal ? ` (${proposal})` : ''}`;
-  return `version ${version.oldVersion} → ${version.newVersion}: ${required}${version.problem ? ` — ${version.problem.severity}: ${version.problem.message}` : ''}`;
+  return `version ${version.oldVersion} → ${version.newVersion}: ${required}${withProblem && version.problem ? ` — ${version.problem.severity}: ${version.problem.message}` : ''}`;
 }
 
 export function formatDiffText(report: DiffReport, cwd: string): string {
@@ -51,7 +51,7 @@ const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(
 export function formatDiffMarkdown(report: DiffReport, cwd: string): string {
   const { summary, version } = report;
   const verdict = summary.breaking > 0 ? '❌ Breaking changes' : summary.unclassified > 0 ? '⚠️ Changes to review' : report.changes.length > 0 ? '✅ No breaking changes' : '✅ No changes';
-  const lines = [`### ${verdict}`, '', `Mode \`${report.mode}\`: **${summary.breaking}** breaking, **${summary.nonBreaking}** non-breaking, **${summary.unclassified}** unclassified.`, '', escapeCell(versionLine(report)), ''];
+  const lines = [`### ${verdict}`, '', `Mode \`${report.mode}\`: **${summary.breaking}** breaking, **${summary.nonBreaking}** non-breaking, **${summary.unclassified}** unclassified.`, '', escapeCell(versionLine(report, false)), ''];
   for (const changeClass of ORDER) {
     const changes = report.changes.filter((change) => change.class === changeClass);
     if (changes.length === 0) continue;
