@@ -42,6 +42,8 @@ export interface DiffOptions extends DiffConfig {
   mode?: CompatibilityMode;
   /** The mode when neither the caller nor the document chooses one (a setting). */
   defaultMode?: CompatibilityMode;
+  /** Line/column ranges cost a positional parse of each changed file; JSON output does without. Default true. */
+  ranges?: boolean;
 }
 
 export interface DiffReport {
@@ -96,6 +98,20 @@ function locateIn(doc: LoadedDocument, path: readonly string[]): SourceLocation 
   return best;
 }
 
+/** A location worked out only when a change is reported there: most places compare equal. */
+function lazyLocation(doc: LoadedDocument, path: readonly string[]): SourceLocation {
+  let found: SourceLocation | undefined;
+  const resolve = (): SourceLocation => (found ??= locateIn(doc, path));
+  return {
+    get file() {
+      return resolve().file;
+    },
+    get pointer() {
+      return resolve().pointer;
+    },
+  };
+}
+
 function nodeAt(doc: LoadedDocument, path: readonly string[] | undefined): unknown {
   if (!path) return undefined;
   let node: unknown = doc.resolved;
@@ -122,6 +138,22 @@ const SCHEMA_BINDING_FIELDS: Record<string, string[]> = {
   anypointmq: ['headers'],
   googlepubsub: ['schema'],
 };
+
+interface ModelIndex {
+  messagesById: Map<string, MessageNode>;
+  operationsByChannel: Map<string, OperationNode[]>;
+}
+
+function indexModel(doc: LoadedDocument): ModelIndex {
+  const operationsByChannel = new Map<string, OperationNode[]>();
+  for (const operation of doc.model.operations) {
+    if (operation.channelId === undefined) continue;
+    const list = operationsByChannel.get(operation.channelId);
+    if (list) list.push(operation);
+    else operationsByChannel.set(operation.channelId, [operation]);
+  }
+  return { messagesById: new Map(doc.model.messages.map((message) => [message.id, message])), operationsByChannel };
+}
 
 interface Pending {
   change: SchemaChange;
@@ -170,10 +202,10 @@ function report(mode: CompatibilityMode, changes: Change[], oldVersion: string, 
 }
 
 /** Classifies each usage, merges changes reused through `$ref` into one, and applies the project config. */
-function finish(pending: Pending[], mode: CompatibilityMode, config: DiffConfig, oldDoc: LoadedDocument, newDoc: LoadedDocument): Change[] {
+function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions, oldDoc: LoadedDocument, newDoc: LoadedDocument): Change[] {
   const merged = new Map<string, Change>();
   const where = (doc: LoadedDocument, location: SourceLocation | undefined): ChangeLocation | undefined =>
-    location && { file: location.file, pointer: toPointer(location.pointer), range: doc.sourceMap(location.file)?.rangeOf(location.pointer) };
+    location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.sourceMap(location.file)?.rangeOf(location.pointer) };
   for (const { change, role, usage } of pending) {
     const setting = config.rules?.[change.rule];
     if (setting === 'off') continue;
@@ -198,11 +230,20 @@ class DocumentDiffer {
   private readonly canonical = new CanonicalJson();
   /** Message pairs already compared: a message reused by many operations is compared once, then re-classed per role. */
   private readonly messageChanges = new Map<string, SchemaChange[]>();
+  private readonly oldIndex: ModelIndex;
+  private readonly newIndex: ModelIndex;
 
   constructor(
     private readonly oldDoc: LoadedDocument,
     private readonly newDoc: LoadedDocument,
-  ) {}
+  ) {
+    this.oldIndex = indexModel(oldDoc);
+    this.newIndex = indexModel(newDoc);
+  }
+
+  private index(doc: LoadedDocument): ModelIndex {
+    return doc === this.oldDoc ? this.oldIndex : this.newIndex;
+  }
 
   private add(change: SchemaChange, role: Role, usage: string): void {
     this.pending.push({ change, role, usage });
@@ -286,7 +327,7 @@ class DocumentDiffer {
   }
 
   private rolesOf(doc: LoadedDocument, channel: ChannelNode): Role {
-    const actions = new Set(doc.model.operations.filter((operation) => operation.channelId === channel.id).map((operation) => operation.action));
+    const actions = new Set(this.index(doc).operationsByChannel.get(channel.id)?.map((operation) => operation.action));
     return actions.size === 1 ? ([...actions][0] as Action) : 'both';
   }
 
@@ -315,13 +356,13 @@ class DocumentDiffer {
       const before = oldChannel.parameters.find((parameter) => parameter.name === name);
       const after = newChannel.parameters.find((parameter) => parameter.name === newName);
       if (!before || !after) return;
-      for (const change of this.schemas(before.schema, after.schema, locateIn(this.oldDoc, before.path), locateIn(this.newDoc, after.path))) {
+      for (const change of this.schemas(before.schema, after.schema, lazyLocation(this.oldDoc, before.path), lazyLocation(this.newDoc, after.path))) {
         this.add(change, role, `parameter {${newName}} of ${label}`);
       }
     });
     this.bindings(oldChannel.bindings, newChannel.bindings, [...oldChannel.path, 'bindings'], [...newChannel.path, 'bindings'], role, `channel ${label}`);
     // A channel no operation uses is compared on its own messages, holding both roles.
-    const used = (doc: LoadedDocument, channel: ChannelNode): boolean => doc.model.operations.some((operation) => operation.channelId === channel.id);
+    const used = (doc: LoadedDocument, channel: ChannelNode): boolean => this.index(doc).operationsByChannel.has(channel.id);
     if (!used(this.oldDoc, oldChannel) && !used(this.newDoc, newChannel)) {
       this.messageSets(oldChannel.messageIds, newChannel.messageIds, 'both', label, oldChannel.path, newChannel.path);
     }
@@ -329,19 +370,19 @@ class DocumentDiffer {
 
   private operations(channelPairs: [ChannelNode, ChannelNode][]): void {
     const newOf = new Map(channelPairs.map(([before, after]) => [before.id, after.id]));
-    const unmatchedNew = new Set(this.newDoc.model.operations);
+    const matchedNew = new Set<OperationNode>();
     for (const operation of this.oldDoc.model.operations) {
       const channelId = operation.channelId === undefined ? undefined : newOf.get(operation.channelId);
-      const onChannel = [...unmatchedNew].filter((candidate) => candidate.channelId === channelId);
+      const onChannel = (channelId === undefined ? this.newDoc.model.operations.filter((candidate) => candidate.channelId === undefined) : (this.newIndex.operationsByChannel.get(channelId) ?? [])).filter((candidate) => !matchedNew.has(candidate));
       const match = onChannel.find((candidate) => candidate.action === operation.action && candidate.id === operation.id) ?? onChannel.find((candidate) => candidate.action === operation.action);
       if (match) {
-        unmatchedNew.delete(match);
+        matchedNew.add(match);
         this.operation(operation, match);
         continue;
       }
       const flipped = onChannel.find((candidate) => candidate.id === operation.id) ?? (onChannel.length === 1 ? onChannel[0] : undefined);
       if (flipped) {
-        unmatchedNew.delete(flipped);
+        matchedNew.add(flipped);
         this.fixed('operation-action-changed', 'incompatible', `Operation "${operation.id}" ${operation.action} → ${flipped.action}`, operation.path, flipped.path);
         continue;
       }
@@ -350,9 +391,10 @@ class DocumentDiffer {
         this.fixed('operation-removed', 'incompatible', `Operation "${operation.id}" (${operation.action}) removed`, operation.path, this.newDoc.model.major === 3 ? ['operations'] : undefined);
       }
     }
-    const channelsAdded = new Set(this.newDoc.model.channels.map((channel) => channel.id).filter((id) => ![...newOf.values()].includes(id)));
-    for (const operation of unmatchedNew) {
-      if (operation.channelId !== undefined && channelsAdded.has(operation.channelId)) continue;
+    const pairedNew = new Set(newOf.values());
+    for (const operation of this.newDoc.model.operations) {
+      if (matchedNew.has(operation)) continue;
+      if (operation.channelId !== undefined && !pairedNew.has(operation.channelId)) continue;
       this.fixed('operation-added', 'neutral', `Operation "${operation.id}" (${operation.action}) added`, this.oldDoc.model.major === 3 ? ['operations'] : undefined, operation.path);
     }
   }
@@ -391,7 +433,7 @@ class DocumentDiffer {
 
   /** Messages pair by name; an anonymous message pairs with the one left on the other side; identical content under a new name is a rename. */
   private messageSets(oldIds: string[], newIds: string[], role: Role, label: string, oldParent: string[], newParent: string[]): void {
-    const messagesOf = (doc: LoadedDocument, ids: string[]): MessageNode[] => ids.flatMap((id) => doc.model.messages.filter((message) => message.id === id));
+    const messagesOf = (doc: LoadedDocument, ids: string[]): MessageNode[] => ids.flatMap((id) => this.index(doc).messagesById.get(id) ?? []);
     const olds = messagesOf(this.oldDoc, oldIds);
     const news = messagesOf(this.newDoc, newIds);
     const pairs: [MessageNode, MessageNode][] = [];
@@ -406,7 +448,7 @@ class DocumentDiffer {
     }
     const stillOld: MessageNode[] = [];
     for (const message of leftOld) {
-      const sameContent = [...leftNew].find((candidate) => this.canonical.of(this.payload(this.newDoc, candidate)) === this.canonical.of(this.payload(this.oldDoc, message)) && this.canonical.of(this.headers(this.newDoc, candidate)) === this.canonical.of(this.headers(this.oldDoc, message)));
+      const sameContent = [...leftNew].find((candidate) => this.canonical.equal(this.payload(this.newDoc, candidate), this.payload(this.oldDoc, message)) && this.canonical.equal(this.headers(this.newDoc, candidate), this.headers(this.oldDoc, message)));
       const anonymous = leftOld.length === 1 && leftNew.size === 1 && (message.name === undefined || [...leftNew][0]?.name === undefined) ? [...leftNew][0] : undefined;
       const match = anonymous ?? sameContent;
       if (!match) {
@@ -443,7 +485,7 @@ class DocumentDiffer {
     const known = this.messageChanges.get(key);
     if (known) return known;
     const found: SchemaChange[] = [];
-    const at = (doc: LoadedDocument, path: string[] | undefined, fallback: string[], segment: string): SourceLocation => locateIn(doc, path ?? [...fallback, segment]);
+    const at = (doc: LoadedDocument, path: string[] | undefined, fallback: string[], segment: string): SourceLocation => lazyLocation(doc, path ?? [...fallback, segment]);
     const oldFamily = schemaFamily(before.schemaFormat);
     const newFamily = schemaFamily(after.schemaFormat);
     const oldPayload = this.payload(this.oldDoc, before);
@@ -453,7 +495,7 @@ class DocumentDiffer {
     if (oldFamily !== newFamily) {
       found.push({ rule: 'schema-format-changed', effect: 'incompatible', message: `Payload schema format ${before.schemaFormat ?? 'default'} → ${after.schemaFormat ?? 'default'}`, old: oldPayloadAt, new: newPayloadAt });
     } else if (newFamily !== 'json-schema') {
-      if (this.canonical.of(oldPayload) !== this.canonical.of(newPayload)) {
+      if (!this.canonical.equal(oldPayload, newPayload)) {
         found.push({ rule: 'payload-undecided', effect: 'undecided', message: `Payload in schema format ${after.schemaFormat ?? ''} changed; only JSON Schema payloads are compared`, old: oldPayloadAt, new: newPayloadAt });
       }
     } else found.push(...this.schemas(oldPayload, newPayload, oldPayloadAt, newPayloadAt));
@@ -481,7 +523,7 @@ class DocumentDiffer {
   }
 
   private bindingsInto(into: Pending[], before: unknown, after: unknown, oldPath: string[], newPath: string[], role: Role, usage: string): void {
-    if (this.canonical.of(before) === this.canonical.of(after)) return;
+    if (this.canonical.equal(before, after)) return;
     const oldBindings = isObject(before) ? before : {};
     const newBindings = isObject(after) ? after : {};
     for (const protocol of new Set([...Object.keys(oldBindings), ...Object.keys(newBindings)])) {
@@ -489,9 +531,9 @@ class DocumentDiffer {
       const newBinding = isObject(newBindings[protocol]) ? (newBindings[protocol]) : {};
       const schemaFields = SCHEMA_BINDING_FIELDS[protocol] ?? [];
       for (const field of new Set([...Object.keys(oldBinding), ...Object.keys(newBinding)])) {
-        if (field === 'bindingVersion' || this.canonical.of(oldBinding[field]) === this.canonical.of(newBinding[field])) continue;
-        const oldAt = locateIn(this.oldDoc, [...oldPath, protocol, field]);
-        const newAt = locateIn(this.newDoc, [...newPath, protocol, field]);
+        if (field === 'bindingVersion' || this.canonical.equal(oldBinding[field], newBinding[field])) continue;
+        const oldAt = lazyLocation(this.oldDoc, [...oldPath, protocol, field]);
+        const newAt = lazyLocation(this.newDoc, [...newPath, protocol, field]);
         if (schemaFields.includes(field)) {
           for (const change of this.schemas(oldBinding[field], newBinding[field], oldAt, newAt)) into.push({ change, role, usage: usage || `${protocol} ${field}` });
         } else {

@@ -33,6 +33,38 @@ const HANDLED = new Set([
 
 export class CanonicalJson {
   private readonly memo = new WeakMap<object, string>();
+  private readonly equalPairs = new WeakMap<object, WeakSet<object>>();
+  private readonly comparing: [object, object][] = [];
+
+  /**
+   * Deep equality without building strings: most of a large document is unchanged, and a schema reused
+   * by a thousand messages is compared once. A pair met again inside itself (a cycle) counts as equal.
+   */
+  equal(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    if (this.equalPairs.get(a)?.has(b)) return true;
+    if (this.comparing.some(([x, y]) => x === a && y === b)) return true;
+    this.comparing.push([a, b]);
+    let same: boolean;
+    if (Array.isArray(a)) {
+      const other = b as unknown[];
+      same = a.length === other.length && a.every((item, index) => this.equal(item, other[index]));
+    } else {
+      const left = a as JsonObject;
+      const right = b as JsonObject;
+      const keys = Object.keys(left);
+      same = keys.length === Object.keys(right).length && keys.every((key) => key in right && this.equal(left[key], right[key]));
+    }
+    this.comparing.pop();
+    if (same) {
+      let known = this.equalPairs.get(a);
+      if (!known) this.equalPairs.set(a, (known = new WeakSet()));
+      known.add(b);
+    }
+    return same;
+  }
 
   /** Sorted-key JSON; a cycle back to an ancestor prints as a marker, so recursive schemas compare too. */
   of(value: unknown, stack: object[] = []): string {
@@ -94,7 +126,7 @@ export class SchemaComparer {
   ) {}
 
   compare(oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation): void {
-    if (this.canonical.of(oldSchema) === this.canonical.of(newSchema)) return;
+    if (this.canonical.equal(oldSchema, newSchema)) return;
     const oldLoc = this.locate(oldSchema, oldAt, this.originOld);
     const newLoc = this.locate(newSchema, newAt, this.originNew);
     if (typeof oldSchema === 'boolean' || typeof newSchema === 'boolean' || oldSchema === undefined || newSchema === undefined) {
@@ -144,13 +176,13 @@ export class SchemaComparer {
     this.compareObjectShape(o, n, ol, nl);
     this.compareArrays(o, n, ol, nl);
     for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) this.compareBranches(keyword, o, n, ol, nl);
-    if (this.canonical.of(o.default) !== this.canonical.of(n.default)) {
+    if (!this.canonical.equal(o.default, n.default)) {
       const verb = o.default === undefined ? 'added' : n.default === undefined ? 'removed' : 'changed';
       this.emit({ rule: 'default-changed', effect: 'neutral', message: `Default ${verb}: ${this.canonical.of(o.default)} → ${this.canonical.of(n.default)}`, old: this.at(ol, 'default'), new: this.at(nl, 'default') });
     }
     const others = new Set([...Object.keys(o), ...Object.keys(n)].filter((key) => !HANDLED.has(key) && !ANNOTATIONS.has(key) && !key.startsWith('x-')));
     for (const keyword of others) {
-      if (this.canonical.of(o[keyword]) === this.canonical.of(n[keyword])) continue;
+      if (this.canonical.equal(o[keyword], n[keyword])) continue;
       this.emit({ rule: 'schema-keyword-changed', effect: 'undecided', message: `"${keyword}" changed; whether one version includes the other is not decided for it`, old: this.at(ol, keyword), new: this.at(nl, keyword) });
     }
   }
@@ -258,7 +290,7 @@ export class SchemaComparer {
     for (const keyword of ['additionalProperties', 'unevaluatedProperties']) {
       const before = o[keyword];
       const after = n[keyword];
-      if (this.canonical.of(before) === this.canonical.of(after)) continue;
+      if (this.canonical.equal(before, after)) continue;
       const base = keyword === 'additionalProperties' ? 'additional-properties' : 'unevaluated-properties';
       const old = this.at(ol, keyword);
       const neu = this.at(nl, keyword);
