@@ -28,6 +28,8 @@ export interface Change {
   new?: ChangeLocation;
   /** Every place that uses the changed schema, e.g. `send lightTurnOn › turnOnOff`. */
   usages: string[];
+  /** Addresses of the channels the change concerns, so other applications on them can be found. */
+  channels: string[];
 }
 
 export interface DiffConfig {
@@ -120,7 +122,7 @@ function nodeAt(doc: LoadedDocument, path: readonly string[] | undefined): unkno
 }
 
 /** `a/{id}/b` and `a/{lightId}/b` are the same address on the wire. */
-const addressShape = (address: string | null): string | null => address?.replace(/\{[^}]*\}/g, '{}') ?? null;
+export const addressShape = (address: string | null): string | null => address?.replace(/\{[^}]*\}/g, '{}') ?? null;
 const placeholders = (address: string | null): string[] => [...(address ?? '').matchAll(/\{([^}]*)\}/g)].map((match) => match[1] ?? '');
 
 /** JSON-Schema-family formats compare as schemas; anything else (Avro, Protobuf…) is opaque. */
@@ -140,6 +142,7 @@ const SCHEMA_BINDING_FIELDS: Record<string, string[]> = {
 };
 
 interface ModelIndex {
+  channelsById: Map<string, ChannelNode>;
   messagesById: Map<string, MessageNode>;
   operationsByChannel: Map<string, OperationNode[]>;
 }
@@ -152,13 +155,14 @@ function indexModel(doc: LoadedDocument): ModelIndex {
     if (list) list.push(operation);
     else operationsByChannel.set(operation.channelId, [operation]);
   }
-  return { messagesById: new Map(doc.model.messages.map((message) => [message.id, message])), operationsByChannel };
+  return { channelsById: new Map(doc.model.channels.map((channel) => [channel.id, channel])), messagesById: new Map(doc.model.messages.map((message) => [message.id, message])), operationsByChannel };
 }
 
 interface Pending {
   change: SchemaChange;
   role: Role;
   usage: string;
+  channel?: string;
 }
 
 /** Compares two versions of one document through the normalized model, and checks the version bump. */
@@ -206,7 +210,7 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
   const merged = new Map<string, Change>();
   const where = (doc: LoadedDocument, location: SourceLocation | undefined): ChangeLocation | undefined =>
     location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.sourceMap(location.file)?.rangeOf(location.pointer) };
-  for (const { change, role, usage } of pending) {
+  for (const { change, role, usage, channel } of pending) {
     const setting = config.rules?.[change.rule];
     if (setting === 'off') continue;
     const changeClass = setting ?? classify(change.effect, role, mode);
@@ -216,11 +220,12 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
     const key = `${change.rule}|${oldAt?.file}#${oldAt?.pointer}|${newAt?.file}#${newAt?.pointer}|${change.message}`;
     const known = merged.get(key);
     if (known) {
-      if (!known.usages.includes(usage)) known.usages.push(usage);
+      if (usage && !known.usages.includes(usage)) known.usages.push(usage);
+      if (channel !== undefined && !known.channels.includes(channel)) known.channels.push(channel);
       if (CLASS_RANK[changeClass] > CLASS_RANK[known.class]) known.class = changeClass;
       continue;
     }
-    merged.set(key, { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [] });
+    merged.set(key, { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel] });
   }
   return [...merged.values()];
 }
@@ -245,8 +250,11 @@ class DocumentDiffer {
     return doc === this.oldDoc ? this.oldIndex : this.newIndex;
   }
 
+  /** The address of the channel being compared, recorded with each change found there. */
+  private channelAddress: string | undefined;
+
   private add(change: SchemaChange, role: Role, usage: string): void {
-    this.pending.push({ change, role, usage });
+    this.pending.push({ change, role, usage, channel: this.channelAddress });
   }
 
   private fixed(rule: RuleId, effect: Effect, message: string, oldPath: readonly string[] | undefined, newPath: readonly string[] | undefined, usage = ''): void {
@@ -263,8 +271,12 @@ class DocumentDiffer {
   run(): void {
     this.servers();
     const channelPairs = this.matchChannels();
-    for (const [oldChannel, newChannel] of channelPairs) this.channel(oldChannel, newChannel);
+    for (const [oldChannel, newChannel] of channelPairs) {
+      this.channelAddress = newChannel.address ?? newChannel.id;
+      this.channel(oldChannel, newChannel);
+    }
     this.operations(channelPairs);
+    this.channelAddress = undefined;
   }
 
   private servers(): void {
@@ -319,10 +331,15 @@ class DocumentDiffer {
         pairs.push([channel, match]);
         unmatchedNew.delete(match);
       } else {
+        this.channelAddress = channel.address ?? channel.id;
         this.fixed('channel-removed', 'incompatible', `Channel "${channel.address ?? channel.id}" removed`, channel.path, ['channels']);
       }
     }
-    for (const channel of unmatchedNew) this.fixed('channel-added', 'neutral', `Channel "${channel.address ?? channel.id}" added`, ['channels'], channel.path);
+    for (const channel of unmatchedNew) {
+      this.channelAddress = channel.address ?? channel.id;
+      this.fixed('channel-added', 'neutral', `Channel "${channel.address ?? channel.id}" added`, ['channels'], channel.path);
+    }
+    this.channelAddress = undefined;
     return pairs;
   }
 
@@ -371,8 +388,13 @@ class DocumentDiffer {
   private operations(channelPairs: [ChannelNode, ChannelNode][]): void {
     const newOf = new Map(channelPairs.map(([before, after]) => [before.id, after.id]));
     const matchedNew = new Set<OperationNode>();
+    const addressOf = (doc: LoadedDocument, channelId: string | undefined): string | undefined => {
+      const channel = channelId === undefined ? undefined : this.index(doc).channelsById.get(channelId);
+      return channel ? (channel.address ?? channel.id) : undefined;
+    };
     for (const operation of this.oldDoc.model.operations) {
       const channelId = operation.channelId === undefined ? undefined : newOf.get(operation.channelId);
+      this.channelAddress = addressOf(this.oldDoc, operation.channelId);
       const onChannel = (channelId === undefined ? this.newDoc.model.operations.filter((candidate) => candidate.channelId === undefined) : (this.newIndex.operationsByChannel.get(channelId) ?? [])).filter((candidate) => !matchedNew.has(candidate));
       const match = onChannel.find((candidate) => candidate.action === operation.action && candidate.id === operation.id) ?? onChannel.find((candidate) => candidate.action === operation.action);
       if (match) {
@@ -395,6 +417,7 @@ class DocumentDiffer {
     for (const operation of this.newDoc.model.operations) {
       if (matchedNew.has(operation)) continue;
       if (operation.channelId !== undefined && !pairedNew.has(operation.channelId)) continue;
+      this.channelAddress = addressOf(this.newDoc, operation.channelId);
       this.fixed('operation-added', 'neutral', `Operation "${operation.id}" (${operation.action}) added`, this.oldDoc.model.major === 3 ? ['operations'] : undefined, operation.path);
     }
   }
