@@ -66,7 +66,7 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
   const newFile = path.resolve(cwd, positionals[expected - 1] as string);
   const config = (await findDiffConfig(path.dirname(newFile), cwd)) ?? (await findDiffConfig(cwd, cwd));
   for (const problem of config?.problems ?? []) process.stderr.write(`eventscope: ${config?.file}: ${problem}\n`);
-  const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore };
+  const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore, ranges: format !== 'json' };
   const disk = createRefReader();
   const latest = await load(newFile, disk);
   const transitive = (values.mode ?? config?.mode ?? '').endsWith('-transitive') || (isMode(latest.resolved['x-eventscope-compatibility']) && String(latest.resolved['x-eventscope-compatibility']).endsWith('-transitive'));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isMode, type CompatibilityMode } from '../core/evolve/documentDiff';
 import type { RuleSetting } from '../core/validate/ruleCatalog';
 
 const SECTION = 'eventscope';
@@ -20,6 +21,17 @@ export class Config {
 
   get rules(): Record<string, RuleSetting> {
     return { ...this.raw.get<Record<string, RuleSetting>>('rules', {}) };
+  }
+
+  /** The compatibility mode for breaking-change checks; a document's `x-eventscope-compatibility` wins. */
+  get diffMode(): CompatibilityMode {
+    const mode = this.raw.get<string>('diff.mode', 'role');
+    return isMode(mode) ? mode : 'role';
+  }
+
+  /** Show changes against HEAD as diagnostics while typing. */
+  get diffLiveAgainstHead(): boolean {
+    return this.raw.get<boolean>('diff.liveAgainstHead', false);
   }
 
   /** Whether a configuration change means documents must be validated again. */
