@@ -6,6 +6,7 @@ import { diffDocuments, type Change, type DiffReport } from '../core/evolve/docu
 import { gitRevisionReader, repositoryRoot } from '../core/evolve/git';
 import { impactOf } from '../core/evolve/impact';
 import { loadDocument, type LoadedDocument } from '../core/evolve/loader';
+import { describeCounterexample } from '../core/evolve/report';
 import { bumpedVersion } from '../core/evolve/version';
 import type { RefReader } from '../core/model/asyncapiParser';
 import { createRefReader } from '../core/model/refReader';
@@ -151,6 +152,7 @@ function toView(comparison: Comparison, others: LoadedDocument[]): ReportView {
       message: change.message,
       help: change.help,
       usages: change.usages,
+      counterexample: change.counterexample ? describeCounterexample(change) : undefined,
       group: change.channels[0] ?? 'Document',
       old: sideView(oldDoc, change.old, `${oldLabel}:`),
       new: sideView(newDoc, change.new, ''),

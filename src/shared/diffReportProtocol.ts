@@ -16,6 +16,8 @@ export interface ChangeView {
   message: string;
   help: string;
   usages: string[];
+  /** A value one version accepts and the other rejects, in words. */
+  counterexample?: string;
   /** Channel address the change is grouped under; "Document" for servers and the like. */
   group: string;
   old?: ChangeSideView;

@@ -2,7 +2,7 @@ import type { Action, ChannelNode, JsonObject, MessageNode, OperationNode } from
 import type { Range } from '../../shared/findings';
 import type { LoadedDocument, SourceLocation } from './loader';
 import { DIFF_RULES, type RuleId } from './rules';
-import { CanonicalJson, SchemaComparer, type Effect, type SchemaChange } from './schemaDiff';
+import { CanonicalJson, SchemaComparer, type Counterexample, type Effect, type SchemaChange } from './schemaDiff';
 import { checkVersion, type VersionCheck } from './version';
 
 export type ChangeClass = 'breaking' | 'non-breaking' | 'unclassified';
@@ -30,6 +30,8 @@ export interface Change {
   usages: string[];
   /** Addresses of the channels the change concerns, so other applications on them can be found. */
   channels: string[];
+  /** For a schema change: a value at a place in the message that one version accepts and the other rejects. */
+  counterexample?: Counterexample;
 }
 
 export interface DiffConfig {
@@ -225,7 +227,7 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
       if (CLASS_RANK[changeClass] > CLASS_RANK[known.class]) known.class = changeClass;
       continue;
     }
-    merged.set(key, { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel] });
+    merged.set(key, { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel], counterexample: change.counterexample });
   }
   return [...merged.values()];
 }

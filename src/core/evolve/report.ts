@@ -24,10 +24,18 @@ function versionLine(report: DiffReport, withProblem = true): string {
   return `version ${version.oldVersion} → ${version.newVersion}: ${required}${withProblem && version.problem ? ` — ${version.problem.severity}: ${version.problem.message}` : ''}`;
 }
 
+/** "e.g. /status = "done" is accepted only by the new version". */
+export function describeCounterexample(change: Change): string {
+  const example = change.counterexample;
+  if (!example) return '';
+  return `e.g. ${example.at ? `${example.at} = ` : ''}${JSON.stringify(example.value)} is accepted only by the ${example.acceptedBy} version`;
+}
+
 export function formatDiffText(report: DiffReport, cwd: string): string {
   const lines = sorted(report.changes).map((change) => {
     const used = change.usages.length > 0 ? ` [${change.usages.join('; ')}]` : '';
-    return `${where(change, cwd)} ${change.class} ${change.rule} ${change.message}${used}`;
+    const example = change.class === 'breaking' && change.counterexample ? ` (${describeCounterexample(change)})` : '';
+    return `${where(change, cwd)} ${change.class} ${change.rule} ${change.message}${example}${used}`;
   });
   const { summary } = report;
   lines.push(`mode ${report.mode}: ${summary.breaking} breaking, ${summary.nonBreaking} non-breaking, ${summary.unclassified} unclassified`);
@@ -57,7 +65,8 @@ export function formatDiffMarkdown(report: DiffReport, cwd: string): string {
     if (changes.length === 0) continue;
     lines.push(`#### ${changeClass} (${changes.length})`, '', '| rule | change | where | used by |', '| --- | --- | --- | --- |');
     for (const change of changes) {
-      lines.push(`| \`${change.rule}\` | ${escapeCell(change.message)} | \`${escapeCell(where(change, cwd))}\` | ${escapeCell(change.usages.join('; '))} |`);
+      const example = change.counterexample ? ` — ${describeCounterexample(change)}` : '';
+      lines.push(`| \`${change.rule}\` | ${escapeCell(change.message + example)} | \`${escapeCell(where(change, cwd))}\` | ${escapeCell(change.usages.join('; '))} |`);
     }
     lines.push('');
   }

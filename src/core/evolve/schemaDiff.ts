@@ -8,12 +8,21 @@ import type { RuleId } from './rules';
  */
 export type Effect = 'narrows' | 'widens' | 'incompatible' | 'neutral' | 'undecided';
 
+/** A concrete value, at a place in the message, that one version accepts and the other rejects. */
+export interface Counterexample {
+  /** JSON pointer inside the payload (or headers); `*` stands for any undeclared property, `0` for any item. */
+  at: string;
+  value: unknown;
+  acceptedBy: 'old' | 'new';
+}
+
 export interface SchemaChange {
   rule: RuleId;
   effect: Effect;
   message: string;
   old?: SourceLocation;
   new?: SourceLocation;
+  counterexample?: Counterexample;
 }
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -110,6 +119,21 @@ function jsonType(value: unknown): TypeName {
   return typeof value;
 }
 
+function sampleOfType(type: TypeName): unknown {
+  const samples: Record<string, unknown> = { null: null, string: 'x', integer: 1, number: 1.5, boolean: true, object: {}, array: [] };
+  return samples[type];
+}
+
+/** A small value a schema accepts, for counterexamples: its const, first enum value, or a value of its first type. */
+function sampleOf(schema: unknown): unknown {
+  if (!isObject(schema)) return 'x';
+  if ('const' in schema) return schema.const;
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const types = typeSet(schema);
+  const type = types ? [...types][0] : undefined;
+  return type === undefined ? 'x' : type === 'integer' && typeof schema.minimum === 'number' ? schema.minimum : sampleOfType(type);
+}
+
 function describeTypes(types: Set<TypeName> | undefined): string {
   return types ? [...types].join('|') : 'any';
 }
@@ -117,6 +141,8 @@ function describeTypes(types: Set<TypeName> | undefined): string {
 /** Compares two schemas of one place in two versions and reports each change with its effect. */
 export class SchemaComparer {
   private readonly visiting = new Map<object, Set<object>>();
+  /** Where in a message the schema being compared applies. */
+  private readonly instance: string[] = [];
 
   constructor(
     private readonly canonical: CanonicalJson,
@@ -164,6 +190,18 @@ export class SchemaComparer {
     else this.compare(before, after, oldLoc, newLoc);
   }
 
+  /** Compares subschemas that apply one level down in the message. */
+  private compareInside(segment: string, oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation): void {
+    this.instance.push(segment);
+    this.compare(oldSchema, newSchema, oldAt, newAt);
+    this.instance.pop();
+  }
+
+  private example(value: unknown, acceptedBy: 'old' | 'new', segment?: string): Counterexample {
+    const path = segment === undefined ? this.instance : [...this.instance, segment];
+    return { at: path.map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''), value, acceptedBy };
+  }
+
   private at(loc: SourceLocation, ...segments: string[]): SourceLocation {
     return { file: loc.file, pointer: [...loc.pointer, ...segments] };
   }
@@ -197,14 +235,21 @@ export class SchemaComparer {
     const old = this.at(ol, 'type');
     const neu = this.at(nl, 'type');
     const text = `${describeTypes(before)} → ${describeTypes(after)}`;
+    const outside = (types: Set<TypeName>, within: Set<TypeName> | undefined): unknown => {
+      const type = [...types].find((candidate) => !within || !typesWithin(new Set([candidate]), within));
+      return type === undefined ? undefined : sampleOfType(type);
+    };
+    const anyOutside = (within: Set<TypeName>): unknown => outside(new Set(['null', 'string', 'integer', 'number', 'boolean', 'object', 'array']), within);
     if (before && after) {
       const onlyNull = (a: Set<string>, b: Set<string>): boolean => [...b].filter((t) => !a.has(t)).join() === 'null' && typesWithin(a, b);
-      if (onlyNull(before, after)) return this.emit({ rule: 'nullable-added', effect: 'widens', message: `The value may now be null (${text})`, old, new: neu });
-      if (onlyNull(after, before)) return this.emit({ rule: 'nullable-removed', effect: 'narrows', message: `The value may no longer be null (${text})`, old, new: neu });
+      if (onlyNull(before, after)) return this.emit({ rule: 'nullable-added', effect: 'widens', message: `The value may now be null (${text})`, old, new: neu, counterexample: this.example(null, 'new') });
+      if (onlyNull(after, before)) return this.emit({ rule: 'nullable-removed', effect: 'narrows', message: `The value may no longer be null (${text})`, old, new: neu, counterexample: this.example(null, 'old') });
     }
-    if (!before || (after && typesWithin(after, before))) this.emit({ rule: 'type-narrowed', effect: 'narrows', message: `Type narrowed: ${text}`, old, new: neu });
-    else if (!after || typesWithin(before, after)) this.emit({ rule: 'type-widened', effect: 'widens', message: `Type widened: ${text}`, old, new: neu });
-    else this.emit({ rule: 'type-changed', effect: 'incompatible', message: `Type changed: ${text}`, old, new: neu });
+    if (!before || (after && typesWithin(after, before))) {
+      this.emit({ rule: 'type-narrowed', effect: 'narrows', message: `Type narrowed: ${text}`, old, new: neu, counterexample: this.example(before ? outside(before, after) : anyOutside(after ?? new Set()), 'old') });
+    } else if (!after || typesWithin(before, after)) {
+      this.emit({ rule: 'type-widened', effect: 'widens', message: `Type widened: ${text}`, old, new: neu, counterexample: this.example(after ? outside(after, before) : anyOutside(before), 'new') });
+    } else this.emit({ rule: 'type-changed', effect: 'incompatible', message: `Type changed: ${text}`, old, new: neu, counterexample: this.example(outside(after, before), 'new') });
   }
 
   private compareValues(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
@@ -214,14 +259,19 @@ export class SchemaComparer {
     const keyword = 'const' in n || (!('enum' in n) && 'const' in o) ? 'const' : 'enum';
     const old = this.at(ol, 'const' in o ? 'const' : 'enum');
     const neu = this.at(nl, 'const' in n ? 'const' : 'enum');
-    if (!before) return this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} added: only ${after?.join(', ')} allowed`, old, new: neu });
-    if (!after) return this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} removed: any value allowed`, old, new: neu });
+    /** A value the open side's type allows that the list does not hold. */
+    const unlisted = (listed: string[], open: JsonObject): unknown => {
+      const types = typeSet(open);
+      return ['unlisted', -1, 1.5, true, null].find((value) => !listed.includes(this.canonical.of(value)) && (!types || typesWithin(new Set([jsonType(value)]), types)));
+    };
+    if (!before) return this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} added: only ${after?.join(', ')} allowed`, old, new: neu, counterexample: this.example(unlisted(after ?? [], o), 'old') });
+    if (!after) return this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} removed: any value allowed`, old, new: neu, counterexample: this.example(unlisted(before, n), 'new') });
     const added = after.filter((value) => !before.includes(value));
     const removed = before.filter((value) => !after.includes(value));
     if (added.length > 0 && removed.length > 0) {
-      this.emit({ rule: 'enum-changed', effect: 'incompatible', message: `${keyword} values added (${added.join(', ')}) and removed (${removed.join(', ')})`, old, new: neu });
-    } else if (added.length > 0) this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} values added: ${added.join(', ')}`, old, new: neu });
-    else if (removed.length > 0) this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} values removed: ${removed.join(', ')}`, old, new: neu });
+      this.emit({ rule: 'enum-changed', effect: 'incompatible', message: `${keyword} values added (${added.join(', ')}) and removed (${removed.join(', ')})`, old, new: neu, counterexample: this.example(JSON.parse(added[0] as string), 'new') });
+    } else if (added.length > 0) this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} values added: ${added.join(', ')}`, old, new: neu, counterexample: this.example(JSON.parse(added[0] as string), 'new') });
+    else if (removed.length > 0) this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} values removed: ${removed.join(', ')}`, old, new: neu, counterexample: this.example(JSON.parse(removed[0] as string), 'old') });
   }
 
   /** The values an `enum` or `const` allows that also have an allowed type, as canonical JSON. */
@@ -244,6 +294,7 @@ export class SchemaComparer {
         message: `${keyword} ${before ?? 'none'} → ${after ?? 'none'}`,
         old: this.at(ol, keyword),
         new: this.at(nl, keyword),
+        counterexample: this.boundExample(keyword, lower, before, after, tighter),
       });
     };
     for (const keyword of LOWER_BOUNDS) check(keyword, true, 'bound');
@@ -262,6 +313,19 @@ export class SchemaComparer {
       const tighter = n.uniqueItems === true;
       this.emit({ rule: tighter ? 'length-tightened' : 'length-loosened', effect: tighter ? 'narrows' : 'widens', message: `uniqueItems ${Boolean(o.uniqueItems)} → ${Boolean(n.uniqueItems)}`, old: this.at(ol, 'uniqueItems'), new: this.at(nl, 'uniqueItems') });
     }
+  }
+
+  /** A value just inside the looser bound and outside the tighter one, for inclusive bounds. */
+  private boundExample(keyword: string, lower: boolean, before: number | undefined, after: number | undefined, tighter: boolean): Counterexample | undefined {
+    const loose = tighter ? before : after;
+    const tight = tighter ? after : before;
+    const acceptedBy = tighter ? 'old' : 'new';
+    if (tight === undefined) return undefined;
+    // With no loose bound, one step past the tight bound; otherwise the loose bound itself.
+    const edge = loose ?? (lower ? tight - 1 : tight + 1);
+    if (keyword === 'minimum' || keyword === 'maximum') return this.example(edge, acceptedBy);
+    if ((keyword === 'minLength' || keyword === 'maxLength') && edge >= 0 && edge <= 64) return this.example('x'.repeat(edge), acceptedBy);
+    return undefined;
   }
 
   private compareStrings(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
@@ -294,9 +358,10 @@ export class SchemaComparer {
       const base = keyword === 'additionalProperties' ? 'additional-properties' : 'unevaluated-properties';
       const old = this.at(ol, keyword);
       const neu = this.at(nl, keyword);
-      if (after === false) this.emit({ rule: `${base}-closed`, effect: 'narrows', message: `${keyword}: false: undeclared properties are now rejected`, old, new: neu });
-      else if (before === false) this.emit({ rule: `${base}-opened`, effect: 'widens', message: `${keyword} no longer false: undeclared properties are now accepted`, old, new: neu });
-      else this.compare(before ?? {}, after ?? {}, old, neu);
+      const undeclared = { 'x-undeclared': true };
+      if (after === false) this.emit({ rule: `${base}-closed`, effect: 'narrows', message: `${keyword}: false: undeclared properties are now rejected`, old, new: neu, counterexample: this.example(undeclared, 'old') });
+      else if (before === false) this.emit({ rule: `${base}-opened`, effect: 'widens', message: `${keyword} no longer false: undeclared properties are now accepted`, old, new: neu, counterexample: this.example(undeclared, 'new') });
+      else this.compareInside('*', before ?? {}, after ?? {}, old, neu);
     }
     const oldProps = isObject(o.properties) ? o.properties : {};
     const newProps = isObject(n.properties) ? n.properties : {};
@@ -305,33 +370,36 @@ export class SchemaComparer {
     for (const name of Object.keys(oldProps)) {
       const old = this.at(ol, 'properties', name);
       if (name in newProps) {
-        this.compare(oldProps[name], newProps[name], old, this.at(nl, 'properties', name));
+        this.compareInside(name, oldProps[name], newProps[name], old, this.at(nl, 'properties', name));
         continue;
       }
       const neu = this.at(nl, 'properties');
-      if (newExtra === false) this.emit({ rule: 'property-removed', effect: 'narrows', message: `Property "${name}" removed from a closed object: it is now rejected`, old, new: neu });
+      if (newExtra === false) this.emit({ rule: 'property-removed', effect: 'narrows', message: `Property "${name}" removed from a closed object: it is now rejected`, old, new: neu, counterexample: this.example(sampleOf(oldProps[name]), 'old', name) });
       else if (newExtra === true) {
         if (this.accepted(oldProps[name])) continue;
         this.emit({ rule: 'property-removed', effect: 'widens', message: `Property "${name}" removed from an open object: any value is now accepted for it`, old, new: neu });
-      } else this.compare(oldProps[name], newExtra, old, neu);
+      } else this.compareInside(name, oldProps[name], newExtra, old, neu);
     }
     for (const name of Object.keys(newProps)) {
       if (name in oldProps) continue;
       const neu = this.at(nl, 'properties', name);
       const old = this.at(ol, 'properties');
-      if (oldExtra === false) this.emit({ rule: 'property-added', effect: 'widens', message: `Property "${name}" added to a closed object: it was rejected before`, old, new: neu });
+      if (oldExtra === false) this.emit({ rule: 'property-added', effect: 'widens', message: `Property "${name}" added to a closed object: it was rejected before`, old, new: neu, counterexample: this.example(sampleOf(newProps[name]), 'new', name) });
       else if (oldExtra === true) {
         if (this.accepted(newProps[name])) continue;
         this.emit({ rule: 'property-added', effect: 'narrows', message: `Property "${name}" added to an open object: its values are now constrained`, old, new: neu });
-      } else this.compare(oldExtra, newProps[name], old, neu);
+      } else this.compareInside(name, oldExtra, newProps[name], old, neu);
     }
     const oldRequired = Array.isArray(o.required) ? o.required.map(String) : [];
     const newRequired = Array.isArray(n.required) ? n.required.map(String) : [];
+    // The smallest object the looser version accepts: its required properties only, without this one.
+    const without = (name: string, required: string[], properties: JsonObject): JsonObject =>
+      Object.fromEntries(required.filter((other) => other !== name).map((other) => [other, sampleOf(properties[other])]));
     for (const name of newRequired) {
-      if (!oldRequired.includes(name)) this.emit({ rule: 'required-added', effect: 'narrows', message: `"${name}" is now required`, old: this.at(ol, 'required'), new: this.at(nl, 'required') });
+      if (!oldRequired.includes(name)) this.emit({ rule: 'required-added', effect: 'narrows', message: `"${name}" is now required`, old: this.at(ol, 'required'), new: this.at(nl, 'required'), counterexample: this.example(without(name, oldRequired, oldProps), 'old') });
     }
     for (const name of oldRequired) {
-      if (!newRequired.includes(name)) this.emit({ rule: 'required-removed', effect: 'widens', message: `"${name}" is no longer required`, old: this.at(ol, 'required'), new: this.at(nl, 'required') });
+      if (!newRequired.includes(name)) this.emit({ rule: 'required-removed', effect: 'widens', message: `"${name}" is no longer required`, old: this.at(ol, 'required'), new: this.at(nl, 'required'), counterexample: this.example(without(name, newRequired, newProps), 'new') });
     }
   }
 
@@ -357,16 +425,16 @@ export class SchemaComparer {
       for (let i = 0; i < length; i++) {
         const old = this.at(ol, before.tupleKey, String(i));
         const neu = this.at(nl, after.tupleKey, String(i));
-        if (i < oldTuple.length && i < newTuple.length) this.compare(oldTuple[i], newTuple[i], old, neu);
+        if (i < oldTuple.length && i < newTuple.length) this.compareInside(String(i), oldTuple[i], newTuple[i], old, neu);
         else if (i < newTuple.length) {
           // A position the old version left to its rest schema (or forbade, when the rest is false).
           if (before.rest === false) this.emit({ rule: 'tuple-item-added', effect: 'widens', message: `Tuple position ${i} added where the old tuple was closed`, old, new: neu });
-          else this.compare(before.rest ?? {}, newTuple[i], this.at(ol, before.restKey), neu);
+          else this.compareInside(String(i), before.rest ?? {}, newTuple[i], this.at(ol, before.restKey), neu);
         } else if (after.rest === false) this.emit({ rule: 'tuple-item-removed', effect: 'narrows', message: `Tuple position ${i} removed and the tuple is closed`, old, new: neu });
-        else this.compare(oldTuple[i], after.rest ?? {}, old, this.at(nl, after.restKey));
+        else this.compareInside(String(i), oldTuple[i], after.rest ?? {}, old, this.at(nl, after.restKey));
       }
     }
-    this.compare(before.rest, after.rest, this.at(ol, before.restKey), this.at(nl, after.restKey));
+    this.compareInside('0', before.rest, after.rest, this.at(ol, before.restKey), this.at(nl, after.restKey));
   }
 
   private compareBranches(keyword: 'anyOf' | 'oneOf' | 'allOf', o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {

@@ -80,6 +80,7 @@ function render(report: ReportView): void {
       const title = el('div', 'change-head');
       title.append(el('span', `badge ${change.class}`, change.class), el('code', 'rule', change.rule), el('span', 'message', change.message));
       item.append(title, el('p', 'help', change.help));
+      if (change.counterexample) item.append(el('p', 'example', change.counterexample));
       if (change.usages.length > 0) item.append(el('p', 'muted', `Used by: ${change.usages.join('; ')}`));
       const sides = el('div', 'sides');
       for (const which of ['old', 'new'] as const) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import Ajv2020, { type AnySchema } from 'ajv/dist/2020.js';
 import { describe, it } from 'node:test';
 import type { ChangeClass, CompatibilityMode } from '../../../src/core/evolve/documentDiff';
 import { app, at, describeChanges, diff, type Json } from './support';
@@ -316,5 +317,31 @@ describe('version check', () => {
     const report = await diff(app('send', PAYLOAD), app('send', PAYLOAD));
     assert.equal(report.version.requiredBump, 'none');
     assert.equal(report.version.problem, undefined);
+  });
+});
+
+describe('counterexamples', () => {
+  /** The message a counterexample stands for: the value itself at the root, or an object holding it one level down. */
+  const message = (at: string, value: unknown): unknown => (at === '' ? value : { [at.slice(1)]: value });
+
+  it('every top-level breaking schema change carries a value one version accepts and the other rejects (checked with ajv)', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    let checked = 0;
+    for (const [name, before, after, , sendClass, receiveClass] of SCHEMA_CASES) {
+      const action = sendClass === B ? 'send' : receiveClass === B ? 'receive' : undefined;
+      if (!action) continue;
+      const report = await diff(app(action, before), app(action, after));
+      for (const change of report.changes) {
+        const example = change.counterexample;
+        // Deeper places (array items, nested objects) need the rest of the message built around them.
+        if (change.class !== B || !example || example.at.split('/').length > 2 || /^\/(\d+|\*)$/.test(example.at)) continue;
+        const instance = message(example.at, example.value);
+        const accepts = { old: ajv.validate(before as AnySchema, instance), new: ajv.validate(after as AnySchema, instance) };
+        const rejectedBy = example.acceptedBy === 'old' ? 'new' : 'old';
+        assert.ok(accepts[example.acceptedBy] && !accepts[rejectedBy], `${name}: ${JSON.stringify(instance)} should pass ${example.acceptedBy} and fail ${rejectedBy}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 25, `only ${checked} counterexamples checked`);
   });
 });
