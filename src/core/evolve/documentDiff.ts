@@ -211,7 +211,7 @@ function report(mode: CompatibilityMode, changes: Change[], oldVersion: string, 
 function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions, oldDoc: LoadedDocument, newDoc: LoadedDocument): Change[] {
   const merged = new Map<string, Change>();
   const where = (doc: LoadedDocument, location: SourceLocation | undefined): ChangeLocation | undefined =>
-    location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.sourceMap(location.file)?.rangeOf(location.pointer) };
+    location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.rangeOf(location.file, location.pointer) };
   for (const { change, role, usage, channel } of pending) {
     const setting = config.rules?.[change.rule];
     if (setting === 'off') continue;

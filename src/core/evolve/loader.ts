@@ -2,6 +2,8 @@ import path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { buildEventModel, type EventModel, type JsonObject } from '../model/eventModel';
 import { SourceMap } from '../model/sourceMap';
+import type { Range } from '../../shared/findings';
+import { PositionIndex } from './positions';
 import type { RefReader } from '../model/asyncapiParser';
 
 /** Where a node of the resolved document is written: a file and the JSON pointer segments inside it. */
@@ -48,7 +50,8 @@ export interface LoadedDocument {
   model: EventModel;
   origins: WeakMap<object, SourceLocation>;
   texts: Map<string, string>;
-  sourceMap(file: string): SourceMap | undefined;
+  /** The range of a pointer in one of the document's files (0-based lines), worked out on first use. */
+  rangeOf(file: string, pointer: readonly string[]): Range | undefined;
 }
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,19 +71,20 @@ export async function loadDocument(text: string, file: string, reader: RefReader
   applyTraits(resolved);
   const model = buildEventModel(resolved);
   if (!model) throw new DocumentLoadError(`${file} is not an AsyncAPI 2.x or 3.x document`);
-  const maps = new Map<string, SourceMap>();
+  const maps = new Map<string, { rangeOf(path: readonly string[]): Range }>();
   return {
     file,
     resolved,
     model,
     origins: resolver.origins,
     texts: resolver.texts,
-    sourceMap: (name) => {
+    rangeOf: (name, pointer) => {
       const source = resolver.texts.get(name);
       if (source === undefined) return undefined;
       let map = maps.get(name);
-      if (!map) maps.set(name, (map = new SourceMap(source)));
-      return map;
+      // The fast index from js-yaml's parse events; the full positional parse when it cannot read the text.
+      if (!map) maps.set(name, (map = PositionIndex.build(source) ?? new SourceMap(source)));
+      return map.rangeOf(pointer);
     },
   };
 }

@@ -82,7 +82,7 @@ describe('eventscope diff', () => {
   it('writes markdown for a pull request and SARIF for code scanning', async () => {
     const markdown = await cli([oldFile, newFile, '--format', 'markdown']);
     assert.match(markdown.stdout, /^### ❌ Breaking changes/);
-    assert.match(markdown.stdout, /\| `required-added` \| "id" is now required \| `[^`]*schemas-new\.yaml:\d+:\d+` \| receive placeOrder › orderPlaced \|/);
+    assert.match(markdown.stdout, /\| `required-added` \| "id" is now required — e\.g\. \{\} is accepted only by the old version \| `[^`]*schemas-new\.yaml:\d+:\d+` \| receive placeOrder › orderPlaced \|/);
     const sarif = JSON.parse((await cli([oldFile, newFile, '--format', 'sarif'], work)).stdout) as { runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     const result = sarif.runs[0]?.results[0];
     assert.equal(result?.ruleId, 'required-added');
