@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { PositionIndex } from '../../../src/core/evolve/positions';
 import { SourceMap } from '../../../src/core/model/sourceMap';
+import type { Range } from '../../../src/shared/findings';
 import { CORPUS } from '../helpers';
 
 function pointers(value: unknown, at: string[], into: string[][]): string[][] {
@@ -30,10 +31,10 @@ describe('PositionIndex', () => {
         assert.deepEqual(index.rangeOf(missing).start, reference.rangeOf(missing).start, `${path.basename(file)} ${missing.join('/')}`);
       }
       for (const pointer of pointers(load(text, { schema: CORE_SCHEMA, json: true }), [], [])) {
-        const value = index.rangeOf(pointer);
-        const expected = reference.rangeOf(pointer);
+        const value: Range = index.rangeOf(pointer);
+        const expected: Range = reference.rangeOf(pointer);
         // A block scalar (`description: |`) ends at its last character here, at the next line in SourceMap.
-        const blockScalar = expected.end.character === 0 && expected.end.line > value.end.line;
+        const blockScalar: boolean = expected.end.character === 0 && expected.end.line > value.end.line;
         assert.deepEqual(blockScalar ? value.start : value, blockScalar ? expected.start : expected, `${path.basename(file)} ${pointer.join('/')}`);
         assert.deepEqual(index.rangeOf(pointer, 'key').start, reference.rangeOf(pointer, 'key').start, `${path.basename(file)} ${pointer.join('/')} (key)`);
         compared++;
