@@ -1,5 +1,5 @@
 // One esbuild script for every bundle: the extension host (CJS, `vscode` external), its validation
-// worker, and the CLI. `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
+// worker, the CLI and the webviews. `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +33,18 @@ const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
+  // Webviews run in the browser: an IIFE each, with their stylesheet, in dist/webview (the only local resource root).
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    logLevel: 'warning',
+    entryPoints: { diffReport: 'src/webview/diffReport/main.ts', 'diffReport.style': 'src/webview/diffReport/style.css' },
+    outdir: 'dist/webview',
+  },
 ];
 
 if (watch) {

@@ -6,6 +6,7 @@ import { GENERATE_USAGE, generateCommand } from './generate';
 import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, type FailOn } from '../core/validate/report';
 import type { Finding } from '../shared/findings';
 import { BROKER_USAGE, brokerCommand, traceCommand } from './broker';
+import { diffCommand, DIFF_USAGE, InputError } from './diff';
 import { UsageError } from './usage';
 
 declare const EVENTSCOPE_VERSION: string | undefined;
@@ -21,9 +22,10 @@ Commands:
     --remote-refs                   fetch http(s) $refs (off by default)
 ${GENERATE_USAGE}
 ${BROKER_USAGE}
+${DIFF_USAGE}
 
-Exit codes: 0 success (validate: nothing reaches the fail-on level), 1 findings reach it or the document has
-errors (generate), 2 usage error or unreadable file.`;
+Exit codes: 0 success (validate: nothing reaches the fail-on level; diff: no breaking change), 1 findings reach
+it, a breaking change, or the document has errors (generate), 2 usage error or unreadable file.`;
 
 async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -82,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         return await brokerCommand(rest);
       case 'trace':
         return await traceCommand(rest);
+      case 'diff':
+        return await diffCommand(rest, VERSION);
       case '--version':
         process.stdout.write(`${VERSION}\n`);
         return 0;
@@ -96,6 +100,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`eventscope: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`eventscope: ${error.message}\n`);
       return 2;
     }
     throw error;

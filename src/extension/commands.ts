@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { newAsyncApiDocument } from '../core/templates/newDocument';
 import { isAsyncApiText } from '../core/validate/detect';
+import { compareWithCommand } from './compare';
 import type { Ctx } from './ctx';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -80,4 +81,6 @@ export const COMMANDS: Record<string, CommandFactory> = {
     await ctx.broker.stop();
     return true;
   },
+
+  'eventscope.compareWith': (ctx) => compareWithCommand(ctx),
 };

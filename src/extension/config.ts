@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isMode, type CompatibilityMode } from '../core/evolve/documentDiff';
 import type { RuleSetting } from '../core/validate/ruleCatalog';
 
 const SECTION = 'eventscope';
@@ -49,6 +50,17 @@ export class Config {
   /** Settings a running broker only picks up on restart. */
   static affectsBroker(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration(`${SECTION}.broker`);
+  }
+
+  /** The compatibility mode for breaking-change checks; a document's `x-eventscope-compatibility` wins. */
+  get diffMode(): CompatibilityMode {
+    const mode = this.raw.get<string>('diff.mode', 'role');
+    return isMode(mode) ? mode : 'role';
+  }
+
+  /** Show changes against HEAD as diagnostics while typing. */
+  get diffLiveAgainstHead(): boolean {
+    return this.raw.get<boolean>('diff.liveAgainstHead', false);
   }
 
   /** Whether a configuration change means documents must be validated again. */

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { BrokerController } from './broker/brokerController';
 import { COMMANDS } from './commands';
+import { VersionContentProvider } from './compare';
 import { Config } from './config';
 import { DocumentService } from './diagnostics';
 import { Disposable } from './disposable';
 import { registerLanguageFeatures } from './languageFeatures';
+import { LiveDiff } from './liveDiff';
 import { Log } from './log';
 
 /** Everything the extension owns for its lifetime, disposed with it. */
@@ -13,6 +15,8 @@ export class Ctx extends Disposable {
   readonly config = new Config();
   readonly documents: DocumentService;
   readonly broker: BrokerController;
+  /** Earlier versions shown read-only when the comparison report reveals the old side of a change. */
+  readonly versions = new VersionContentProvider();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -20,6 +24,8 @@ export class Ctx extends Disposable {
     this.broker = this.register(new BrokerController(extension, this.config, this.log));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
+    this.register(vscode.workspace.registerTextDocumentContentProvider(VersionContentProvider.scheme, this.versions));
+    this.register(new LiveDiff(this));
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);
   }
 

@@ -114,6 +114,9 @@ class ModelBuilder {
   private readonly messageIds = new Map<object, string>();
   private readonly channelIds = new Map<object, string>();
   private readonly componentMessageNames = new Map<object, string>();
+  /** Lookups by ID, so a document with thousands of channels builds in linear time. */
+  private readonly channelsById = new Map<string, ChannelNode>();
+  private readonly usedMessageIds = new Set<string>();
 
   constructor(private readonly doc: JsonObject) {
     const components = isObject(doc.components) ? doc.components : {};
@@ -196,6 +199,7 @@ class ModelBuilder {
       };
       this.channelIds.set(channel, key);
       this.channels.push(node);
+      this.channelsById.set(key, node);
       for (const [messageKey, message] of entries(channel.messages)) {
         const known = this.messageIds.get(message);
         const name = str(message.name) ?? this.componentMessageNames.get(message) ?? messageKey;
@@ -225,7 +229,7 @@ class ModelBuilder {
 
   /** A 3.x operation without `messages` carries every message of its channel. */
   private operationMessages(messages: unknown, channelId: string | undefined, path: string[]): string[] {
-    const channel = this.channels.find((candidate) => candidate.id === channelId);
+    const channel = channelId === undefined ? undefined : this.channelsById.get(channelId);
     if (!Array.isArray(messages)) return channel ? [...channel.messageIds] : [];
     return messages.flatMap((message, index) => {
       if (!isObject(message)) return [];
@@ -238,7 +242,8 @@ class ModelBuilder {
 
   private addMessage(message: JsonObject, path: string[], id: string, name: string | undefined): string {
     let uniqueId = id;
-    for (let n = 2; this.messages.some((existing) => existing.id === uniqueId); n++) uniqueId = `${id}#${n}`;
+    for (let n = 2; this.usedMessageIds.has(uniqueId); n++) uniqueId = `${id}#${n}`;
+    this.usedMessageIds.add(uniqueId);
     // A 3.x payload may be a multi-format schema object: `{ schemaFormat, schema }`.
     const multiFormat = isObject(message.payload) && 'schema' in message.payload && 'schemaFormat' in message.payload;
     const payload = multiFormat ? (message.payload as JsonObject).schema : message.payload;
@@ -278,9 +283,13 @@ class ModelBuilder {
 export function plain(value: unknown, ancestors: object[] = []): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (ancestors.includes(value)) return { $comment: 'recursive schema' };
-  const inner = [...ancestors, value];
-  if (Array.isArray(value)) return value.map((item) => plain(item, inner));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item, inner)]));
+  // One shared stack rather than a copy per level: large documents copy hundreds of thousands of nodes.
+  ancestors.push(value);
+  let copy: unknown;
+  if (Array.isArray(value)) copy = value.map((item) => plain(item, ancestors));
+  else copy = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item, ancestors)]));
+  ancestors.pop();
+  return copy;
 }
 
 function pick(source: JsonObject, keys: string[]): JsonObject {
