@@ -46,36 +46,41 @@ interface Comparison {
   oldUri: (file: string) => vscode.Uri;
 }
 
-/** Command "Eventscope: Compare with…": the active document against a git revision or another file. */
-export function compareWithCommand(ctx: Ctx): () => Promise<void> {
-  return async () => {
+/**
+ * Command "Eventscope: Compare with…": the active document against a git revision or another file.
+ * Callers (keybindings, other extensions, tests) may pass the target: a file URI or a revision name.
+ * Resolves to the report's summary, or undefined when nothing was compared.
+ */
+export function compareWithCommand(ctx: Ctx): (target?: unknown) => Promise<DiffReport['summary'] | undefined> {
+  return async (target) => {
     const document = vscode.window.activeTextEditor?.document;
     if (!document || !isAsyncApiText(document.getText())) {
       void vscode.window.showWarningMessage('Eventscope: open an AsyncAPI document to compare it.');
-      return;
+      return undefined;
     }
-    const choice = await vscode.window.showQuickPick(
+    const given = typeof target === 'string' ? ({ source: 'git', revision: target } as const) : target instanceof vscode.Uri ? ({ source: 'file', uri: target } as const) : undefined;
+    const choice = given ?? await vscode.window.showQuickPick(
       [
         { label: '$(git-commit) Git revision…', description: 'HEAD, a branch or a tag', source: 'git' as const },
         { label: '$(file) File…', description: 'another version on disk', source: 'file' as const },
       ],
       { title: 'Eventscope: compare with' },
     );
-    if (!choice) return;
+    if (!choice) return undefined;
     const file = document.uri.fsPath;
     try {
       let oldDoc: LoadedDocument;
       let oldLabel: string;
       if (choice.source === 'git') {
         const root = await repositoryRoot(file);
-        const revision = await pickRevision(root);
-        if (!revision) return;
+        const revision = given?.source === 'git' ? given.revision : await pickRevision(root);
+        if (!revision) return undefined;
         const reader = gitRevisionReader(root, revision);
         oldDoc = await loadDocument(await reader.readFile(file), file, reader);
         oldLabel = revision;
       } else {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { AsyncAPI: ['yaml', 'yml', 'json'] }, openLabel: 'Compare' });
-        if (!picked?.[0]) return;
+        const picked = given?.source === 'file' ? [given.uri] : await vscode.window.showOpenDialog({ canSelectMany: false, filters: { AsyncAPI: ['yaml', 'yml', 'json'] }, openLabel: 'Compare' });
+        if (!picked?.[0]) return undefined;
         const reader = workspaceReader(ctx);
         oldDoc = await loadDocument(await reader.readFile(picked[0].fsPath), picked[0].fsPath, reader);
         oldLabel = vscode.workspace.asRelativePath(picked[0]);
@@ -86,9 +91,11 @@ export function compareWithCommand(ctx: Ctx): () => Promise<void> {
       const comparison: Comparison = { report, oldDoc, newDoc, oldLabel, oldUri: (name) => ctx.versions.uriFor(name, oldLabel, oldDoc.texts.get(name) ?? '') };
       const panel = ctx.own(new DiffReportPanel(ctx.extension.extensionUri, comparison));
       panel.post({ type: 'report', report: toView(comparison, await workspaceApplications(ctx, file)) });
+      return report.summary;
     } catch (error) {
       ctx.log.error('Compare with failed', error);
       void vscode.window.showErrorMessage(`Eventscope: cannot compare: ${(error as Error).message.split('\n')[0] ?? ''}`);
+      return undefined;
     }
   };
 }
