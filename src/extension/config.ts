@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { TransportKind } from '../core/codegen/adapterSources';
+import { DEFAULT_OUT_DIR } from '../core/codegen/outDir';
 import type { RuleSetting } from '../core/validate/ruleCatalog';
 
 const SECTION = 'eventscope';
@@ -20,6 +22,17 @@ export class Config {
 
   get rules(): Record<string, RuleSetting> {
     return { ...this.raw.get<Record<string, RuleSetting>>('rules', {}) };
+  }
+
+  /** Where generated clients go; `${documentName}` and a relative path are resolved per document. */
+  get codegenOutDir(): string {
+    return this.raw.get<string>('codegen.outDir', DEFAULT_OUT_DIR);
+  }
+
+  /** The adapter generated clients use; undefined lets the document's server protocol decide. */
+  get codegenTransport(): TransportKind | undefined {
+    const transport = this.raw.get<string>('codegen.transport', 'auto');
+    return transport === 'auto' ? undefined : (transport as TransportKind);
   }
 
   /** Whether a configuration change means documents must be validated again. */

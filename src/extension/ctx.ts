@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Codegen } from './codegen';
 import { COMMANDS } from './commands';
 import { Config } from './config';
 import { DocumentService } from './diagnostics';
@@ -11,10 +12,12 @@ export class Ctx extends Disposable {
   readonly log = this.register(new Log());
   readonly config = new Config();
   readonly documents: DocumentService;
+  readonly codegen: Codegen;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
+    this.codegen = this.register(new Codegen(this));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);
