@@ -1,5 +1,5 @@
 // One esbuild script for every bundle: the extension host (CJS, `vscode` external), its validation
-// worker, the CLI and the webviews. `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
+// worker, the codegen worker, the CLI and the webviews. `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +32,8 @@ const common = {
 const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
+  // The generator (json-schema-to-typescript, prettier, ajv's code generation) lives only here, loaded on first use.
+  { ...common, entryPoints: { codegenWorker: 'src/core/worker/codegenWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
   // Webviews run in the browser: an IIFE each, with their stylesheet, in dist/webview (the only local resource root).
   {

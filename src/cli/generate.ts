@@ -31,7 +31,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   const file = path.resolve(positionals[0]!);
   const outDir = path.resolve(values.out);
   try {
-    const result = await generateFromFile(file, outDir, createRefReader({ remoteRefs: values['remote-refs'] }), transport);
+    const result = await generateFromFile(file, outDir, createRefReader({ remoteRefs: values['remote-refs'] }), { transport });
     process.stdout.write(
       `eventscope: ${result.transport} client in ${path.relative(process.cwd(), outDir) || '.'}: ${result.written.length} written, ${result.unchanged.length} unchanged\n`,
     );

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { newAsyncApiDocument } from '../core/templates/newDocument';
 import { isAsyncApiText } from '../core/validate/detect';
 import { compareWithCommand } from './compare';
+import type { GenerateClientOptions } from './codegen';
 import type { Ctx } from './ctx';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -50,6 +51,16 @@ export const COMMANDS: Record<string, CommandFactory> = {
     const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: newAsyncApiDocument() });
     await vscode.window.showTextDocument(document);
     return document;
+  },
+
+  'eventscope.generateClient': (ctx) => (uri?: unknown, options?: unknown) => {
+    // Arguments come from CodeLenses, menus, keybindings or other extensions: checked, not trusted.
+    const given = typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {};
+    const checked: GenerateClientOptions = {
+      ...(typeof given.operationId === 'string' ? { operationId: given.operationId } : {}),
+      overwrite: given.overwrite === true,
+    };
+    return ctx.codegen.generate(uri instanceof vscode.Uri ? uri : undefined, checked);
   },
 
   'eventscope.showLog': (ctx) => () => ctx.log.show(),

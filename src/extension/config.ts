@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { isMode, type CompatibilityMode } from '../core/evolve/documentDiff';
+import type { TransportKind } from '../core/codegen/adapterSources';
+import { DEFAULT_OUT_DIR } from '../core/codegen/outDir';
 import type { RuleSetting } from '../core/validate/ruleCatalog';
 
 const SECTION = 'eventscope';
@@ -61,6 +63,17 @@ export class Config {
   /** Show changes against HEAD as diagnostics while typing. */
   get diffLiveAgainstHead(): boolean {
     return this.raw.get<boolean>('diff.liveAgainstHead', false);
+  }
+
+  /** Where generated clients go; `${documentName}` and a relative path are resolved per document. */
+  get codegenOutDir(): string {
+    return this.raw.get<string>('codegen.outDir', DEFAULT_OUT_DIR);
+  }
+
+  /** The adapter generated clients use; undefined lets the document's server protocol decide. */
+  get codegenTransport(): TransportKind | undefined {
+    const transport = this.raw.get<string>('codegen.transport', 'auto');
+    return transport === 'auto' ? undefined : (transport as TransportKind);
   }
 
   /** Whether a configuration change means documents must be validated again. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { BrokerController } from './broker/brokerController';
+import { Codegen } from './codegen';
 import { COMMANDS } from './commands';
 import { VersionContentProvider } from './compare';
 import { Config } from './config';
@@ -17,11 +18,13 @@ export class Ctx extends Disposable {
   readonly broker: BrokerController;
   /** Earlier versions shown read-only when the comparison report reveals the old side of a change. */
   readonly versions = new VersionContentProvider();
+  readonly codegen: Codegen;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
     this.broker = this.register(new BrokerController(extension, this.config, this.log));
+    this.codegen = this.register(new Codegen(this));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
     this.register(vscode.workspace.registerTextDocumentContentProvider(VersionContentProvider.scheme, this.versions));

@@ -26,7 +26,8 @@ function rehome(schema: unknown): unknown {
 }
 
 export function emitValidators(catalog: SchemaCatalog): EmittedValidators {
-  const ajv = new Ajv({ code: { source: true, esm: true, lines: false }, allErrors: true, strict: false, logger: false });
+  // The parser has already checked every schema against its meta-schema: ajv need not do it again (a fifth of its time).
+  const ajv = new Ajv({ code: { source: true, esm: true, lines: false }, allErrors: true, strict: false, logger: false, validateSchema: false });
   addFormats(ajv);
   for (const [name, schema] of catalog.definitions) ajv.addSchema({ ...(rehome(schema) as JsonObject), $id: name });
   const validated = [...new Set(catalog.messages.flatMap((entry) => [entry.payloadType, entry.headersType].filter((name): name is string => !!name)))];

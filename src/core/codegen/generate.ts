@@ -21,6 +21,8 @@ export interface GenerateOptions {
   transport?: TransportKind;
   /** How the header names the source document, e.g. its path relative to the output folder. */
   sourceName: string;
+  /** Only these operations (by ID) and the messages they and their replies carry: one operation's stub. */
+  operationIds?: string[];
 }
 
 export interface GeneratedClient {
@@ -29,7 +31,8 @@ export interface GeneratedClient {
 }
 
 /** Generates the client for a resolved document (shared `$ref` targets must still be shared objects). */
-export async function generateClient(resolved: unknown, model: EventModel, options: GenerateOptions): Promise<GeneratedClient> {
+export async function generateClient(resolved: unknown, fullModel: EventModel, options: GenerateOptions): Promise<GeneratedClient> {
+  const model = options.operationIds ? restrictToOperations(fullModel, options.operationIds) : fullModel;
   const transport = options.transport ?? transportForProtocol(model.servers[0]?.protocol);
   const adapter = ADAPTERS[transport];
   const catalog = buildSchemaCatalog(resolved, model);
@@ -73,14 +76,58 @@ export class DocumentErrorsError extends Error {
   }
 }
 
-/** Parses a document from disk (errors refuse generation) and writes the client; returns the files written. */
-export async function generateFromFile(
-  file: string,
-  outDir: string,
-  reader: RefReader,
-  transport?: TransportKind,
-): Promise<GeneratedClient & { written: string[]; unchanged: string[] }> {
-  const text = await readFile(file, 'utf8');
+export class UnknownOperationError extends Error {
+  constructor(readonly operationId: string) {
+    super(`the document has no operation "${operationId}"`);
+    this.name = 'UnknownOperation';
+  }
+}
+
+/** The model with only the given operations, their channels and the messages they and their replies carry. */
+export function restrictToOperations(model: EventModel, operationIds: string[]): EventModel {
+  const operations = operationIds.map((id) => model.operations.find((operation) => operation.id === id) ?? raise(new UnknownOperationError(id)));
+  const messageIds = new Set(operations.flatMap((operation) => [...operation.messageIds, ...(operation.reply?.messageIds ?? [])]));
+  const channelIds = new Set(operations.flatMap((operation) => [operation.channelId, operation.reply?.channelId]));
+  return {
+    ...model,
+    operations,
+    channels: model.channels.filter((channel) => channelIds.has(channel.id)),
+    messages: model.messages.filter((message) => messageIds.has(message.id)),
+  };
+}
+
+function raise(error: Error): never {
+  throw error;
+}
+
+export type FileStatus = 'new' | 'changed' | 'unchanged';
+
+export interface PlannedFile {
+  /** Absolute path. */
+  target: string;
+  content: string;
+  status: FileStatus;
+  /** What is on disk now, for a `changed` file. */
+  existing?: string;
+}
+
+export interface PlannedClient {
+  transport: TransportKind;
+  outDir: string;
+  files: PlannedFile[];
+}
+
+export interface PlanOptions {
+  transport?: TransportKind;
+  operationIds?: string[];
+}
+
+/**
+ * Parses a document (read through `reader`, so an unsaved editor buffer can stand in for the file; errors
+ * refuse generation) and compares the client it gives with what `outDir` holds, writing nothing.
+ */
+export async function planFromFile(file: string, outDir: string, reader: RefReader, options: PlanOptions = {}): Promise<PlannedClient> {
+  const text = await reader.readFile(file);
   const { diagnostics, inventory } = await parseAsyncApi({ text, source: file, reader });
   // Severity 0 is Spectral's error.
   const errors = diagnostics.filter((diagnostic) => (diagnostic.severity as number) === 0);
@@ -93,19 +140,38 @@ export async function generateFromFile(
     );
   }
   const sourceName = path.relative(outDir, file).split(path.sep).join('/');
-  const generated = await generateClient(inventory.resolved, model, { transport, sourceName });
-  await mkdir(outDir, { recursive: true });
+  const generated = await generateClient(inventory.resolved, model, { ...options, sourceName });
+  const files = await Promise.all(
+    generated.files.map(async (generatedFile): Promise<PlannedFile> => {
+      const target = path.join(outDir, generatedFile.name);
+      const existing = await readFile(target, 'utf8').catch(() => undefined);
+      if (existing === undefined) return { target, content: generatedFile.content, status: 'new' };
+      if (existing === generatedFile.content) return { target, content: generatedFile.content, status: 'unchanged' };
+      return { target, content: generatedFile.content, status: 'changed', existing };
+    }),
+  );
+  return { transport: generated.transport, outDir, files };
+}
+
+/** Writes the new and changed files of a plan; unchanged files are left alone (their timestamps too). */
+export async function writePlan(plan: PlannedClient): Promise<{ written: string[]; unchanged: string[] }> {
+  await mkdir(plan.outDir, { recursive: true });
   const written: string[] = [];
-  const unchanged: string[] = [];
-  for (const generatedFile of generated.files) {
-    const target = path.join(outDir, generatedFile.name);
-    const existing = await readFile(target, 'utf8').catch(() => undefined);
-    if (existing === generatedFile.content) {
-      unchanged.push(target);
-      continue;
-    }
-    await writeFile(target, generatedFile.content);
-    written.push(target);
+  for (const file of plan.files) {
+    if (file.status === 'unchanged') continue;
+    await writeFile(file.target, file.content);
+    written.push(file.target);
   }
-  return { ...generated, written, unchanged };
+  return { written, unchanged: plan.files.filter((file) => file.status === 'unchanged').map((file) => file.target) };
+}
+
+/** Parses a document from disk (errors refuse generation) and writes the client; returns the files written. */
+export async function generateFromFile(
+  file: string,
+  outDir: string,
+  reader: RefReader,
+  options: PlanOptions = {},
+): Promise<{ transport: TransportKind; written: string[]; unchanged: string[] }> {
+  const plan = await planFromFile(file, outDir, reader, options);
+  return { transport: plan.transport, ...(await writePlan(plan)) };
 }

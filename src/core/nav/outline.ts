@@ -147,3 +147,17 @@ function componentDetail(section: string, value: unknown): string | undefined {
   if (section === 'operations') return operationDetail(value);
   return undefined;
 }
+
+/** Where each operation is declared, by the ID the event model gives it (2.x: `operationId`, else `<channel>.<verb>`). */
+export function operationAnchors(text: string): { operationId: string; range: Range }[] {
+  const symbols = outline(text);
+  const v3 = symbols.find((symbol) => symbol.name === 'operations' && symbol.kind === 'operation');
+  const v2 = symbols.find((symbol) => symbol.name === 'channels' && symbol.kind === 'channel');
+  const anchors = (v3?.children ?? []).map((operation) => ({ operationId: operation.name, range: operation.selectionRange }));
+  for (const channel of v2?.children ?? []) {
+    for (const operation of channel.children.filter((child) => child.kind === 'operation')) {
+      anchors.push({ operationId: operation.detail ?? `${channel.name}.${operation.name}`, range: operation.selectionRange });
+    }
+  }
+  return anchors;
+}

@@ -4,7 +4,8 @@ import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { DocumentErrorsError } from '../../../src/core/codegen/generate';
+import { DocumentErrorsError, generateFromFile, UnknownOperationError } from '../../../src/core/codegen/generate';
+import { createRefReader } from '../../../src/core/model/refReader';
 import { CORPUS, EXAMPLES, ROOT } from '../helpers';
 import { generateInto, workspace } from './support';
 
@@ -22,6 +23,7 @@ async function documentsIn(dir: string): Promise<string[]> {
 /** Offline, these documents cannot resolve their remote Avro `$ref`s: generation must refuse them. */
 const NEEDS_REMOTE_REFS = ['adeo-kafka-request-reply-asyncapi.yml'];
 const GOLDEN = path.join(ROOT, 'test/fixtures/codegen/orders');
+const ORDERS = path.join(EXAMPLES, 'orders', 'asyncapi.yaml');
 
 describe('codegen: generated clients compile', () => {
   let ws: Awaited<ReturnType<typeof workspace>>;
@@ -40,11 +42,23 @@ describe('codegen: generated clients compile', () => {
       await generateInto(document, dir);
       generated.push({ document, dir });
     }
+    // One operation's stub; compiled with the rest below.
+    await generateFromFile(ORDERS, path.join(ws.dir, 'stub'), createRefReader(), { operationIds: ['requestPayment'] });
   });
   after(() => ws.dispose());
 
   it('refuses a document with errors', async () => {
     await assert.rejects(generateInto(path.join(CORPUS, 'v3', NEEDS_REMOTE_REFS[0]!), path.join(ws.dir, 'refused')), DocumentErrorsError);
+  });
+
+  it('a stub holds only its operation, its reply and their types', async () => {
+    const client = await readFile(path.join(ws.dir, 'stub', 'client.ts'), 'utf8');
+    const types = await readFile(path.join(ws.dir, 'stub', 'types.ts'), 'utf8');
+    assert.match(client, /async requestPayment\(payload: PaymentPayload/);
+    assert.doesNotMatch(client, /publishOrderPlaced|onPaymentCompleted/);
+    assert.match(types, /export interface PaymentCompletedPayload/);
+    assert.doesNotMatch(types, /OrderPlacedPayload/);
+    await assert.rejects(generateFromFile(ORDERS, path.join(ws.dir, 'none'), createRefReader(), { operationIds: ['noSuchOperation'] }), UnknownOperationError);
   });
 
   it('every corpus and example document compiles under tsc --strict, and a wrong payload does not', async () => {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import amqplib from 'amqplib';
 import mqtt from 'mqtt';
 import { connect as natsConnect } from 'nats';
+import WebSocket, { WebSocketServer } from 'ws';
 import { EXAMPLES, validateFile } from '../helpers';
 import { freePort, generateInto, workspace } from './support';
 
@@ -16,7 +18,7 @@ type Module = any;
 
 interface Broker {
   name: string;
-  transport: 'mqtt' | 'nats';
+  transport: 'mqtt' | 'nats' | 'amqp' | 'ws';
   /** Two transports on one broker: the service's side and the mirror's. */
   connect(generated: Module): Promise<[unknown, unknown]>;
   /** Publishes raw bytes as a foreign, non-generated peer would. */
@@ -119,10 +121,123 @@ async function startNats(): Promise<Broker> {
   };
 }
 
+/** The Debian package's /usr/sbin wrapper switches to the rabbitmq user and its /var paths; this script runs as us. */
+const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+
+/**
+ * A private RabbitMQ node: its own name, ports, data and log folders, Erlang cookie (in HOME) and epmd port,
+ * so it neither touches nor meets a system RabbitMQ. Ready when it logs that the broker started.
+ */
+async function startRabbitMq(dir: string): Promise<Broker> {
+  const base = path.join(dir, 'rabbitmq');
+  await mkdir(base, { recursive: true });
+  await writeFile(path.join(base, 'enabled_plugins'), '[].\n');
+  await writeFile(path.join(base, 'rabbitmq-env.conf'), '');
+  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    HOME: base,
+    ERL_EPMD_PORT: String(epmdPort),
+    RABBITMQ_NODENAME: `eventscope${process.pid}@localhost`,
+    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+    RABBITMQ_NODE_PORT: String(port),
+    RABBITMQ_DIST_PORT: String(distPort),
+    RABBITMQ_MNESIA_BASE: path.join(base, 'mnesia'),
+    RABBITMQ_LOG_BASE: path.join(base, 'log'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(base, 'enabled_plugins'),
+    RABBITMQ_CONF_ENV_FILE: path.join(base, 'rabbitmq-env.conf'),
+    RABBITMQ_CONFIG_FILE: path.join(base, 'rabbitmq'),
+    RABBITMQ_ADVANCED_CONFIG_FILE: path.join(base, 'advanced.config'),
+  };
+  // Its own process group, so stopping it ends the shell script and the Erlang VM under it.
+  const child = spawn(RABBITMQ_SERVER, [], { cwd: base, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`rabbitmq-server exited with ${code} before it started:\n${output}`));
+    child.once('exit', onExit);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/Starting broker\.\.\. completed/.test(output)) {
+        child.off('exit', onExit);
+        resolve();
+      }
+    });
+  });
+  child.stdout.resume();
+  const connections: Awaited<ReturnType<typeof amqplib.connect>>[] = [];
+  const channel = async (): Promise<amqplib.Channel> => {
+    const connection = await amqplib.connect(`amqp://guest:guest@127.0.0.1:${port}`);
+    connections.push(connection);
+    return connection.createChannel();
+  };
+  return {
+    name: 'rabbitmq-server',
+    transport: 'amqp',
+    connect: async (generated) => [new generated.AmqpTransport(await channel()), new generated.AmqpTransport(await channel())],
+    rawPublish: async (address, text) => {
+      const raw = await channel();
+      await raw.assertExchange('eventscope', 'topic', { durable: false });
+      raw.publish('eventscope', address, Buffer.from(text));
+      await raw.close();
+    },
+    stop: async () => {
+      await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGTERM');
+      });
+      // Erlang started an epmd daemon on our private port; it outlives the node unless told to go.
+      await new Promise<void>((resolve) => spawn('epmd', ['-kill'], { env, stdio: 'ignore' }).once('exit', () => resolve()));
+    },
+  };
+}
+
+/**
+ * WebSocket has no broker: the generated adapter sends JSON envelopes and filters by address itself. The
+ * relay here forwards every frame to every connected socket, the role a WebSocket gateway plays.
+ */
+async function startWebSocketRelay(): Promise<Broker> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  server.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => {
+      for (const peer of server.clients) if (peer.readyState === WebSocket.OPEN) peer.send(data, { binary: isBinary });
+    });
+  });
+  const { port } = server.address() as net.AddressInfo;
+  const sockets: WebSocket[] = [];
+  const socket = async (): Promise<WebSocket> => {
+    const opened = new WebSocket(`ws://127.0.0.1:${port}`);
+    sockets.push(opened);
+    await new Promise<void>((resolve, reject) => {
+      opened.once('open', resolve);
+      opened.once('error', reject);
+    });
+    return opened;
+  };
+  return {
+    name: 'a WebSocket relay',
+    transport: 'ws',
+    connect: async (generated) => [new generated.WebSocketTransport(await socket()), new generated.WebSocketTransport(await socket())],
+    rawPublish: async (address, text) => {
+      const raw = await socket();
+      await new Promise<void>((resolve, reject) => raw.send(JSON.stringify({ address, headers: {}, payload: text }), (error) => (error ? reject(error) : resolve())));
+    },
+    stop: async () => {
+      for (const opened of sockets) opened.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 const BROKERS: { name: string; binary?: string; start(dir: string): Promise<Broker> }[] = [
   { name: 'aedes', start: () => startAedes() },
   { name: 'mosquitto', binary: '/usr/sbin/mosquitto', start: (dir) => startMosquitto(dir) },
   { name: 'nats-server', binary: '/usr/sbin/nats-server', start: () => startNats() },
+  { name: 'rabbitmq-server', binary: RABBITMQ_SERVER, start: (dir) => startRabbitMq(dir) },
+  { name: 'a WebSocket relay', start: () => startWebSocketRelay() },
 ];
 
 const ORDERS = path.join(EXAMPLES, 'orders/asyncapi.yaml');

@@ -15,7 +15,7 @@ export async function workspace(): Promise<{ dir: string; dispose(): Promise<voi
 }
 
 export async function generateInto(document: string, outDir: string, transport?: TransportKind): Promise<Awaited<ReturnType<typeof generateFromFile>>> {
-  return generateFromFile(document, outDir, createRefReader(), transport);
+  return generateFromFile(document, outDir, createRefReader(), { transport });
 }
 
 export async function freePort(): Promise<number> {

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { ROOT } from '../helpers';
+import { generateInto, workspace } from './support';
+
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument */
+// The generated module is imported at run time from a temp folder, so the test sees it untyped.
+type Module = any;
+
+const run = promisify(execFile);
+const DOCUMENT = path.join(ROOT, 'test/fixtures/codegen/discriminator.yaml');
+
+describe('codegen: a oneOf with a discriminator', () => {
+  let ws: Awaited<ReturnType<typeof workspace>>;
+  let out: string;
+  let generated: Module;
+
+  before(async () => {
+    ws = await workspace();
+    out = path.join(ws.dir, 'client');
+    await generateInto(DOCUMENT, out);
+    generated = await import(path.join(out, 'index.ts'));
+  });
+  after(() => ws.dispose());
+
+  it('gives each variant a literal tag (const, one-value enum, else its schema name) and the union its variants', async () => {
+    const types = await readFile(path.join(out, 'types.ts'), 'utf8');
+    assert.match(types, /export type Pet = \(Cat \| Dog \| Lizard\)/);
+    assert.match(types, /export interface Cat \{\n {2}petType: "cat"\n/);
+    assert.match(types, /export interface Dog \{\n {2}petType: "Dog"\n/);
+    assert.match(types, /export interface Lizard \{\n {2}petType: "lizard"\n/);
+  });
+
+  it('compiles under tsc --strict, narrows on the tag exhaustively, and rejects an unknown tag', async () => {
+    await writeFile(
+      path.join(ws.dir, 'narrowing.ts'),
+      [
+        "import { isDog, type Pet } from './client/index.js';",
+        'export function describePet(pet: Pet): string {',
+        '  switch (pet.petType) {',
+        "    case 'cat':",
+        '      return pet.huntingSkill;',
+        "    case 'Dog':",
+        '      return String(pet.packSize);',
+        "    case 'lizard':",
+        "      return pet.lovesRocks ? 'rocks' : 'no rocks';",
+        '    default: {',
+        '      const unreachable: never = pet;',
+        '      return unreachable;',
+        '    }',
+        '  }',
+        '}',
+        'export function packSizeOf(value: unknown): number | undefined {',
+        '  return isDog(value) ? value.packSize : undefined;',
+        '}',
+        '// @ts-expect-error: no variant has this tag',
+        "export const hamster: Pet = { petType: 'hamster', name: 'Rex' };",
+        '// @ts-expect-error: a cat tag with a dog body',
+        "export const confused: Pet = { petType: 'cat', name: 'Rex', packSize: 3 };",
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(ws.dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true, types: ['node'], lib: ['ES2022', 'DOM'] },
+        include: ['**/*.ts'],
+        exclude: ['node_modules'],
+      }),
+    );
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    const result = await run(process.execPath, [tsc, '-p', ws.dir], { maxBuffer: 1 << 24 }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    assert.equal(result, '', result);
+  });
+
+  it('type guards and the validator tell the variants apart at run time', () => {
+    const cat = { petType: 'cat', name: 'Tom', huntingSkill: 'lazy' };
+    const dog = { petType: 'Dog', name: 'Rex', packSize: 3 };
+    const lizard = { petType: 'lizard', lovesRocks: true };
+    assert.deepEqual([cat, dog, lizard, null, 'cat', { petType: 'hamster' }].map((value) => [generated.isCat(value), generated.isDog(value), generated.isLizard(value)]), [
+      [true, false, false],
+      [false, true, false],
+      [false, false, true],
+      [false, false, false],
+      [false, false, false],
+      [false, false, false],
+    ]);
+    for (const pet of [cat, dog, lizard]) assert.equal(generated.validatePet(pet), true, generated.validatePet.errors.join('; '));
+    // A dog without its tag: the tag is required once the variant is pinned to it.
+    assert.equal(generated.validatePet({ name: 'Rex', packSize: 3 }), false);
+    assert.equal(generated.validatePet({ petType: 'cat', name: 'Rex', packSize: 3 }), false);
+    assert.ok(generated.validatePet.errors.length > 0);
+  });
+});

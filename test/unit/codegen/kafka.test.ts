@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, Kafka, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { EXAMPLES, validateFile } from '../helpers';
+import { generateInto, workspace } from './support';
+
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any */
+// The generated module is imported at run time from a temp folder, so the test sees it untyped.
+type Module = any;
+
+/**
+ * No Kafka broker runs in these tests. The generated KafkaTransport is exercised against a double of
+ * kafkajs's API, typed from kafkajs's own declarations: it implements exactly the Producer and Consumer
+ * members the adapter may use (any other call would throw) and records every call.
+ */
+class ProducerDouble implements Pick<Producer, 'connect' | 'disconnect' | 'send'> {
+  readonly calls: string[] = [];
+  readonly records: ProducerRecord[] = [];
+  connect(): Promise<void> {
+    this.calls.push('connect');
+    return Promise.resolve();
+  }
+  disconnect(): Promise<void> {
+    this.calls.push('disconnect');
+    return Promise.resolve();
+  }
+  send(record: ProducerRecord): Promise<RecordMetadata[]> {
+    this.calls.push('send');
+    this.records.push(record);
+    return Promise.resolve([{ topicName: record.topic, partition: 0, errorCode: 0 }]);
+  }
+}
+
+class ConsumerDouble implements Pick<Consumer, 'connect' | 'disconnect' | 'subscribe' | 'run'> {
+  readonly calls: string[] = [];
+  subscription: ConsumerSubscribeTopics | undefined;
+  runConfig: ConsumerRunConfig | undefined;
+  constructor(readonly config: ConsumerConfig) {}
+  connect(): Promise<void> {
+    this.calls.push('connect');
+    return Promise.resolve();
+  }
+  disconnect(): Promise<void> {
+    this.calls.push('disconnect');
+    return Promise.resolve();
+  }
+  subscribe(subscription: ConsumerSubscribeTopics): Promise<void> {
+    this.calls.push('subscribe');
+    this.subscription = subscription;
+    return Promise.resolve();
+  }
+  run(config?: ConsumerRunConfig): Promise<void> {
+    this.calls.push('run');
+    this.runConfig = config;
+    return Promise.resolve();
+  }
+
+  /** Delivers a record as kafkajs does: headers and value as Buffers. */
+  async deliver(topic: string, value: string, headers: Record<string, string>): Promise<void> {
+    const payload: EachMessagePayload = {
+      topic,
+      partition: 0,
+      message: {
+        key: null,
+        value: Buffer.from(value),
+        headers: Object.fromEntries(Object.entries(headers).map(([key, header]) => [key, Buffer.from(header)])),
+        timestamp: '0',
+        attributes: 0,
+        offset: '0',
+      },
+      heartbeat: () => Promise.resolve(),
+      pause: () => () => undefined,
+    };
+    await this.runConfig!.eachMessage!(payload);
+  }
+}
+
+class KafkaDouble implements Pick<Kafka, 'producer' | 'consumer'> {
+  readonly producers: ProducerDouble[] = [];
+  readonly consumers: ConsumerDouble[] = [];
+  producer(): Producer {
+    const producer = new ProducerDouble();
+    this.producers.push(producer);
+    return producer as unknown as Producer;
+  }
+  consumer(config: ConsumerConfig): Consumer {
+    const consumer = new ConsumerDouble(config);
+    this.consumers.push(consumer);
+    return consumer as unknown as Consumer;
+  }
+}
+
+const ORDERS = path.join(EXAMPLES, 'orders/asyncapi.yaml');
+
+describe('codegen: the Kafka adapter against the kafkajs API', () => {
+  let ws: Awaited<ReturnType<typeof workspace>>;
+  let generated: Module;
+  let orderPlaced: Record<string, unknown>;
+
+  before(async () => {
+    ws = await workspace();
+    const out = path.join(ws.dir, 'client');
+    const result = await generateInto(ORDERS, out, 'kafka');
+    assert.equal(result.transport, 'kafka');
+    generated = await import(path.join(out, 'index.ts'));
+    const { model } = await validateFile(ORDERS);
+    orderPlaced = { ...(model!.messages.find((message) => message.name === 'OrderPlaced')!.examples[0]!.payload as Record<string, unknown>), orderId: 'ORD-2026-000042' };
+  });
+  after(() => ws.dispose());
+
+  it('produces to the channel address as topic, with the payload as value and headers, and no key', async () => {
+    const kafka = new KafkaDouble();
+    const client = new generated.Client(new generated.KafkaTransport(kafka, 'orders-service'));
+    const { correlationId } = await client.publishOrderPlaced(orderPlaced, { params: { orderId: 'ORD-2026-000042' } });
+    await client.publishOrderPlaced(orderPlaced, { params: { orderId: 'ORD-2026-000042' } });
+    assert.equal(kafka.producers.length, 1, 'one producer, connected once, for every send');
+    const producer = kafka.producers[0]!;
+    assert.deepEqual(producer.calls, ['connect', 'send', 'send']);
+    const [record] = producer.records;
+    assert.equal(record!.topic, 'shop/orders/ORD-2026-000042/placed');
+    assert.equal(record!.messages.length, 1);
+    const message = record!.messages[0]!;
+    assert.deepEqual(JSON.parse(String(message.value)), orderPlaced);
+    assert.equal(message.headers?.correlationId, correlationId);
+    // Kafka then picks the partition: the adapter sets no key.
+    assert.equal(message.key, undefined);
+    await client.close();
+    assert.deepEqual(producer.calls.at(-1), 'disconnect');
+  });
+
+  it('consumes by topic pattern in its group, hands eachMessage records to the typed handler, invalid ones to onInvalid', async () => {
+    const kafka = new KafkaDouble();
+    const mirror = new generated.MirrorClient(new generated.KafkaTransport(kafka, 'mirror-group'));
+    const handled: any[] = [];
+    const invalid: any[] = [];
+    let handledOne!: () => void;
+    let invalidOne!: () => void;
+    const handledSeen = new Promise<void>((resolve) => (handledOne = resolve));
+    const invalidSeen = new Promise<void>((resolve) => (invalidOne = resolve));
+    const subscription = await mirror.onOrderPlaced(
+      (message: any) => {
+        handled.push(message);
+        handledOne();
+      },
+      {
+        onInvalid: (refusal: any) => {
+          invalid.push(refusal);
+          invalidOne();
+        },
+      },
+    );
+    const consumer = kafka.consumers[0]!;
+    assert.deepEqual(consumer.config, { groupId: 'mirror-group' });
+    assert.deepEqual(consumer.calls, ['connect', 'subscribe', 'run']);
+    const [topic] = consumer.subscription!.topics;
+    assert.ok(topic instanceof RegExp, 'a parameterized address subscribes by pattern');
+    assert.ok(topic.test('shop/orders/ORD-2026-000042/placed'));
+    assert.ok(!topic.test('shop/orders/ORD-2026-000042/cancelled'));
+    assert.equal(consumer.subscription!.fromBeginning, false);
+
+    const correlationId = randomUUID();
+    await consumer.deliver('shop/orders/ORD-2026-000042/placed', JSON.stringify(orderPlaced), { correlationId });
+    await handledSeen;
+    assert.equal(handled.length, 1);
+    assert.deepEqual(handled[0].payload, orderPlaced);
+    assert.deepEqual(handled[0].params, { orderId: 'ORD-2026-000042' });
+    assert.equal(handled[0].correlationId, correlationId);
+
+    await consumer.deliver('shop/orders/ORD-2026-000043/placed', JSON.stringify({ orderId: 'ORD-2026-000043' }), {});
+    await invalidSeen;
+    assert.equal(handled.length, 1);
+    assert.equal(invalid.length, 1);
+    assert.equal(invalid[0].operation, 'publishOrderPlaced');
+
+    await subscription.unsubscribe();
+    assert.equal(consumer.calls.at(-1), 'disconnect');
+  });
+});
