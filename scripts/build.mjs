@@ -4,6 +4,7 @@ import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -13,8 +14,6 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 /** jsonc-parser's UMD build requires its own files at run time, which a bundle cannot satisfy. */
 const jsoncEsm = path.join(path.dirname(require.resolve('jsonc-parser/package.json')), 'lib/esm/main.js');
 
-const importMetaShim = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
-
 const common = {
   bundle: true,
   platform: 'node',
@@ -23,10 +22,8 @@ const common = {
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
-  alias: { 'jsonc-parser': jsoncEsm },
-  // Bundled ESM dependencies (prettier, used by json-schema-to-typescript) read import.meta.url, which CJS lacks.
-  define: { EVENTSCOPE_VERSION: JSON.stringify(version), 'import.meta.url': 'importMetaUrl' },
-  banner: { js: importMetaShim },
+  alias: { 'jsonc-parser': jsoncEsm, prettier: fileURLToPath(new URL('./stubs/prettier.cjs', import.meta.url)) },
+  define: { EVENTSCOPE_VERSION: JSON.stringify(version) },
 };
 
 const bundles = [
@@ -34,7 +31,7 @@ const bundles = [
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
   // The generator (json-schema-to-typescript, prettier, ajv's code generation) lives only here, loaded on first use.
   { ...common, entryPoints: { codegenWorker: 'src/core/worker/codegenWorker.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // Webviews run in the browser: an IIFE each, with their stylesheet, in dist/webview (the only local resource root).
   {
     bundle: true,
