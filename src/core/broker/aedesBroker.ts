@@ -25,6 +25,14 @@ const DEAD_LETTER_LIMIT = 10_000;
 type AedesPublish = (packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
 type Subscriptions = Record<string, { func: (packet: AedesPublishPacket, callback: () => void) => void } | undefined>;
 
+/**
+ * A packet's record ID rides on its payload buffer, which aedes shares among every copy it makes of the
+ * packet: a property costs the garbage collector nothing, where a WeakMap entry per message costs it much.
+ */
+const RECORD_ID = Symbol('eventscope.recordId');
+type TracedPayload = Buffer & { [RECORD_ID]?: string };
+const recordIdOf = (payload: unknown): string | undefined => (Buffer.isBuffer(payload) ? (payload as TracedPayload)[RECORD_ID] : undefined);
+
 interface Decision {
   record: TraceRecord;
   /** Where the body goes: its own topic, its dead-letter topic, or nowhere. */
@@ -52,8 +60,6 @@ class AedesEventBroker implements EventBroker {
   private readonly maxBytes: number;
   private readonly maxDeliveries: number;
   private readonly shared = new SharedSubscriptions();
-  /** Payload buffers are shared by every copy aedes makes of a packet, so they key the packet's record. */
-  private readonly recordOf = new WeakMap<Buffer, string>();
   /** Client packets the policy keeps from their channel; the wrapped `publish` acknowledges and drops them. */
   private readonly dropped = new WeakSet<object>();
   private readonly attempts = new BoundedMap<string, number>(100_000);
@@ -218,7 +224,7 @@ class AedesEventBroker implements EventBroker {
     await new Promise<void>((resolve) => this.trace.whenWritten(resolve));
     if (decision.route === 'drop') return { record: decision.record, delivered: false };
     const topic = decision.route === 'dlq' ? dlqTopic(message.topic) : message.topic;
-    this.recordOf.set(decision.body, decision.record.id);
+    (decision.body as TracedPayload)[RECORD_ID] = decision.record.id;
     await new Promise<void>((resolve, reject) =>
       aedes.publish({ cmd: 'publish', topic, payload: decision.body, qos: message.qos ?? 0, retain: message.retain ?? false, dup: false }, (error) =>
         error ? reject(error) : resolve(),
@@ -338,7 +344,7 @@ class AedesEventBroker implements EventBroker {
         producer: client?.id ?? 'unknown',
         origin: 'mqtt',
       });
-      this.recordOf.set(payload, decision.record.id);
+      (payload as TracedPayload)[RECORD_ID] = decision.record.id;
       if (decision.route === 'drop') this.dropped.add(packet);
       else if (decision.route === 'dlq') packet.topic = dlqTopic(packet.topic);
       // The client is acknowledged (and the message routed) only once its record is in the journal.
@@ -388,7 +394,7 @@ class AedesEventBroker implements EventBroker {
     aedes.authorizeForward = (client, packet) => {
       if (packet.topic.startsWith('$SYS/')) return packet;
       if (!this.shared.allows(client.id, packet.topic, `${packet.brokerId}:${packet.brokerCounter}`, (id) => this.clients.has(id))) return null;
-      const recordId = Buffer.isBuffer(packet.payload) ? this.recordOf.get(packet.payload) : undefined;
+      const recordId = recordIdOf(packet.payload);
       if (!recordId) return packet;
       let attempt: number | undefined;
       if (packet.qos > 0) {
@@ -407,8 +413,8 @@ class AedesEventBroker implements EventBroker {
 
     aedes.on('ack', (packet, client) => {
       // aedes passes no packet for clean sessions, which keep no outgoing store.
-      if (!packet || !('payload' in packet) || !Buffer.isBuffer(packet.payload)) return;
-      const recordId = this.recordOf.get(packet.payload);
+      if (!packet || !('payload' in packet)) return;
+      const recordId = recordIdOf(packet.payload);
       if (!recordId) return;
       this.attempts.delete(`${client.id}\0${recordId}`);
       this.trace.addDelivery(recordId, { consumer: client.id, time: Date.now(), qos: 1, outcome: 'acked' });
