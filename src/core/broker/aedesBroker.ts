@@ -67,6 +67,7 @@ class AedesEventBroker implements EventBroker {
   private readonly clients = new Set<string>();
   private readonly clientListeners = new Set<(clients: readonly string[]) => void>();
   private letterSequence = 0;
+  private readonly isConnected = (clientId: string): boolean => this.clients.has(clientId);
 
   constructor(private readonly options: BrokerOptions) {
     this.trace = options.trace;
@@ -393,7 +394,8 @@ class AedesEventBroker implements EventBroker {
 
     aedes.authorizeForward = (client, packet) => {
       if (packet.topic.startsWith('$SYS/')) return packet;
-      if (!this.shared.allows(client.id, packet.topic, `${packet.brokerId}:${packet.brokerCounter}`, (id) => this.clients.has(id))) return null;
+      // Most consumers are in no group: they skip building the message key.
+      if (this.shared.inGroup(client.id) && !this.shared.allows(client.id, packet.topic, `${packet.brokerId}:${packet.brokerCounter}`, this.isConnected)) return null;
       const recordId = recordIdOf(packet.payload);
       if (!recordId) return packet;
       let attempt: number | undefined;
