@@ -9,7 +9,7 @@ import { correlationKeys, type TraceRecord, type ValidationError } from '../trac
 import { BoundedMap } from '../trace/ring';
 import type { TraceStore } from '../trace/store';
 import { Contract, ValidatorCache } from './contract';
-import { decodeBody, encodeBody } from './envelope';
+import { bodyMembersJson, decodeText, encodeBody } from './envelope';
 import { handleHttp } from './http';
 import { watchPacketSizes } from './packetGuard';
 import { SharedSubscriptions } from './shared';
@@ -24,6 +24,14 @@ const DEAD_LETTER_LIMIT = 10_000;
 /** aedes's `publish` as its protocol handlers call it; its typings name only the two-argument form. */
 type AedesPublish = (packet: PublishPacket, client: Client | null, done?: (error?: Error) => void) => void;
 type Subscriptions = Record<string, { func: (packet: AedesPublishPacket, callback: () => void) => void } | undefined>;
+
+/**
+ * A packet's record ID rides on its payload buffer, which aedes shares among every copy it makes of the
+ * packet: a property costs the garbage collector nothing, where a WeakMap entry per message costs it much.
+ */
+const RECORD_ID = Symbol('eventscope.recordId');
+type TracedPayload = Buffer & { [RECORD_ID]?: string };
+const recordIdOf = (payload: unknown): string | undefined => (Buffer.isBuffer(payload) ? (payload as TracedPayload)[RECORD_ID] : undefined);
 
 interface Decision {
   record: TraceRecord;
@@ -52,8 +60,6 @@ class AedesEventBroker implements EventBroker {
   private readonly maxBytes: number;
   private readonly maxDeliveries: number;
   private readonly shared = new SharedSubscriptions();
-  /** Payload buffers are shared by every copy aedes makes of a packet, so they key the packet's record. */
-  private readonly recordOf = new WeakMap<Buffer, string>();
   /** Client packets the policy keeps from their channel; the wrapped `publish` acknowledges and drops them. */
   private readonly dropped = new WeakSet<object>();
   private readonly attempts = new BoundedMap<string, number>(100_000);
@@ -61,6 +67,7 @@ class AedesEventBroker implements EventBroker {
   private readonly clients = new Set<string>();
   private readonly clientListeners = new Set<(clients: readonly string[]) => void>();
   private letterSequence = 0;
+  private readonly isConnected = (clientId: string): boolean => this.clients.has(clientId);
 
   constructor(private readonly options: BrokerOptions) {
     this.trace = options.trace;
@@ -218,7 +225,7 @@ class AedesEventBroker implements EventBroker {
     await new Promise<void>((resolve) => this.trace.whenWritten(resolve));
     if (decision.route === 'drop') return { record: decision.record, delivered: false };
     const topic = decision.route === 'dlq' ? dlqTopic(message.topic) : message.topic;
-    this.recordOf.set(decision.body, decision.record.id);
+    (decision.body as TracedPayload)[RECORD_ID] = decision.record.id;
     await new Promise<void>((resolve, reject) =>
       aedes.publish({ cmd: 'publish', topic, payload: decision.body, qos: message.qos ?? 0, retain: message.retain ?? false, dup: false }, (error) =>
         error ? reject(error) : resolve(),
@@ -239,53 +246,71 @@ class AedesEventBroker implements EventBroker {
 
   /** Size limit, channel and message matching, validation, policy, trace: one decision per message. */
   private decide(message: IncomingMessage): Decision {
-    const time = Date.now();
-    const base = {
-      id: this.trace.nextId(),
-      time,
-      topic: message.topic,
-      producer: message.producer,
-      origin: message.origin ?? 'mqtt',
-      replayOf: message.replayOf,
-      qos: message.qos ?? 0,
-      size: message.size ?? message.body.length,
-      deliveries: [],
-    } satisfies Partial<TraceRecord>;
-    if (base.size > this.maxBytes) {
-      const reason = `message of ${base.size} bytes exceeds the limit of ${this.maxBytes} bytes`;
+    const size = message.size ?? message.body.length;
+    if (size > this.maxBytes) {
+      const reason = `message of ${size} bytes exceeds the limit of ${this.maxBytes} bytes`;
       this.log.warn(`refused ${message.topic} from ${message.producer}: ${reason}`);
-      const record = this.trace.add({
-        ...base,
-        validation: { valid: false, checked: false, errors: [{ part: 'size', instancePath: '', message: reason }] },
-        disposition: 'refused',
-        correlation: {},
-        headers: message.headers,
-      });
+      const record = this.trace.add(
+        this.record(message, size, {
+          headers: message.headers,
+          validation: { valid: false, checked: false, errors: [{ part: 'size', instancePath: '', message: reason }] },
+          disposition: 'refused',
+          correlation: {},
+        }),
+      );
       return { record, route: 'drop', body: message.body };
     }
-    const decoded = decodeBody(message.body);
+    const text = message.body.toString('utf8');
+    const decoded = decodeText(text);
     const headers = message.headers ? { ...decoded.headers, ...message.headers } : decoded.headers;
     const check = this.contract.check(message.topic, headers, decoded.payload, decoded.json);
     const valid = check.validation.valid;
     const route = valid || this.policy === 'pass' ? 'deliver' : this.policy === 'dlq' ? 'dlq' : 'drop';
-    const record = this.trace.add({
-      ...base,
-      channel: check.channel?.address,
-      params: check.params,
-      message: check.message?.name,
-      document: check.message?.document,
-      headers: Object.keys(headers).length > 0 ? headers : undefined,
-      payload: decoded.payload,
-      payloadIsText: decoded.json ? undefined : true,
-      validation: check.validation,
-      disposition: route === 'deliver' ? 'delivered' : route === 'dlq' ? 'dead-lettered' : 'rejected',
-      correlation: correlationKeys(headers, decoded.payload, check.message?.correlationLocation),
-    });
+    const record = this.trace.add(
+      this.record(message, size, {
+        channel: check.channel?.address,
+        params: check.params,
+        message: check.message?.name,
+        document: check.message?.document,
+        headers: Object.keys(headers).length > 0 ? headers : undefined,
+        payload: decoded.payload,
+        payloadIsText: decoded.json ? undefined : true,
+        validation: check.validation,
+        disposition: route === 'deliver' ? 'delivered' : route === 'dlq' ? 'dead-lettered' : 'rejected',
+        correlation: correlationKeys(headers, decoded.payload, check.message?.correlationLocation),
+      }),
+      message.headers ? undefined : bodyMembersJson(text, decoded),
+    );
     // HTTP headers reach MQTT consumers in the envelope; MQTT bodies pass unchanged.
     const body = message.headers && Object.keys(message.headers).length > 0 ? encodeBody(headers, decoded.payload, !decoded.json) : message.body;
     if (route === 'dlq') this.addDeadLetter(message.topic, body, describe(check.validation.errors), record.id);
     else if (route === 'drop') this.log.debug(`rejected ${message.topic} from ${message.producer}: ${describe(check.validation.errors)}`);
     return { record, route, body };
+  }
+
+  /** A record in one object literal of one shape: spreading a partial record into another leaves V8 a slow object for every step after. */
+  private record(message: IncomingMessage, size: number, outcome: Pick<TraceRecord, 'validation' | 'disposition' | 'correlation'> & Partial<TraceRecord>): TraceRecord {
+    return {
+      id: this.trace.nextId(),
+      time: Date.now(),
+      topic: message.topic,
+      channel: outcome.channel,
+      params: outcome.params,
+      message: outcome.message,
+      document: outcome.document,
+      producer: message.producer,
+      origin: message.origin ?? 'mqtt',
+      replayOf: message.replayOf,
+      qos: message.qos ?? 0,
+      size,
+      headers: outcome.headers,
+      payload: outcome.payload,
+      payloadIsText: outcome.payloadIsText,
+      validation: outcome.validation,
+      disposition: outcome.disposition,
+      correlation: outcome.correlation,
+      deliveries: [],
+    };
   }
 
   private addDeadLetter(topic: string, body: Buffer, reason: string, recordId: string): void {
@@ -320,7 +345,7 @@ class AedesEventBroker implements EventBroker {
         producer: client?.id ?? 'unknown',
         origin: 'mqtt',
       });
-      this.recordOf.set(payload, decision.record.id);
+      (payload as TracedPayload)[RECORD_ID] = decision.record.id;
       if (decision.route === 'drop') this.dropped.add(packet);
       else if (decision.route === 'dlq') packet.topic = dlqTopic(packet.topic);
       // The client is acknowledged (and the message routed) only once its record is in the journal.
@@ -369,8 +394,9 @@ class AedesEventBroker implements EventBroker {
 
     aedes.authorizeForward = (client, packet) => {
       if (packet.topic.startsWith('$SYS/')) return packet;
-      if (!this.shared.allows(client.id, packet.topic, `${packet.brokerId}:${packet.brokerCounter}`, (id) => this.clients.has(id))) return null;
-      const recordId = Buffer.isBuffer(packet.payload) ? this.recordOf.get(packet.payload) : undefined;
+      // Most consumers are in no group: they skip building the message key.
+      if (this.shared.inGroup(client.id) && !this.shared.allows(client.id, packet.topic, `${packet.brokerId}:${packet.brokerCounter}`, this.isConnected)) return null;
+      const recordId = recordIdOf(packet.payload);
       if (!recordId) return packet;
       let attempt: number | undefined;
       if (packet.qos > 0) {
@@ -389,8 +415,8 @@ class AedesEventBroker implements EventBroker {
 
     aedes.on('ack', (packet, client) => {
       // aedes passes no packet for clean sessions, which keep no outgoing store.
-      if (!packet || !('payload' in packet) || !Buffer.isBuffer(packet.payload)) return;
-      const recordId = this.recordOf.get(packet.payload);
+      if (!packet || !('payload' in packet)) return;
+      const recordId = recordIdOf(packet.payload);
       if (!recordId) return;
       this.attempts.delete(`${client.id}\0${recordId}`);
       this.trace.addDelivery(recordId, { consumer: client.id, time: Date.now(), qos: 1, outcome: 'acked' });

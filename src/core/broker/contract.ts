@@ -194,7 +194,7 @@ export class Contract {
     }
     const contractHeaders = withoutControlHeaders(headers);
     const { message, errors: messageErrors } = this.selectMessage(channel, headers, contractHeaders, payload, json);
-    errors.push(...messageErrors);
+    for (const error of messageErrors) errors.push(error);
     return {
       channel,
       params,
@@ -212,7 +212,14 @@ export class Contract {
   ): { message?: ContractMessage; errors: ValidationError[] } {
     let candidates = channel.messages;
     if (candidates.length === 0) return { errors: [] };
-    const named = MESSAGE_NAME_HEADERS.map((name) => headers[name]).find((value): value is string => typeof value === 'string');
+    let named: string | undefined;
+    for (const name of MESSAGE_NAME_HEADERS) {
+      const value = headers[name];
+      if (typeof value === 'string') {
+        named = value;
+        break;
+      }
+    }
     if (named !== undefined) {
       candidates = candidates.filter((message) => message.name === named || message.id === named);
       if (candidates.length === 0) {

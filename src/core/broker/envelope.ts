@@ -21,7 +21,10 @@ export function isEnvelope(value: unknown): value is { headers: Record<string, u
 }
 
 export function decodeBody(body: Buffer): DecodedBody {
-  const text = body.toString('utf8');
+  return decodeText(body.toString('utf8'));
+}
+
+export function decodeText(text: string): DecodedBody {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -30,6 +33,17 @@ export function decodeBody(body: Buffer): DecodedBody {
   }
   if (isEnvelope(value)) return { headers: value.headers, payload: value.payload, json: true, envelope: true };
   return { headers: {}, payload: value, json: true, envelope: false };
+}
+
+/**
+ * JSON text of an object whose members are the decoded `headers` (when there are any) and `payload`, cut
+ * from the body's own text so the journal need not serialize them again; undefined when it cannot be.
+ */
+export function bodyMembersJson(text: string, decoded: DecodedBody): string | undefined {
+  // A journal line must stay one line; JSON holds a raw newline only as whitespace between tokens.
+  if (!decoded.json || text.includes('\n')) return undefined;
+  if (!decoded.envelope) return `{"payload":${text}}`;
+  return Object.keys(decoded.headers).length > 0 ? text.trim() : undefined;
 }
 
 /** The body an MQTT consumer receives for these headers and payload. */

@@ -62,6 +62,10 @@ export class SharedSubscriptions {
     this.direct.delete(clientId);
   }
 
+  inGroup(clientId: string): boolean {
+    return (this.memberships.get(clientId)?.size ?? 0) > 0;
+  }
+
   hasSharedFilter(clientId: string, filter: string): boolean {
     for (const entry of this.memberships.get(clientId) ?? []) if (entry.filter === filter) return true;
     return false;

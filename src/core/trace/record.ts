@@ -75,17 +75,28 @@ const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
  * `$message.header#/correlationId` or `$message.payload#/order/id`.
  */
 export function readLocation(location: string, headers: Record<string, unknown>, payload: unknown): unknown {
-  const match = /^\$message\.(header|payload)(?:#(.*))?$/.exec(location.trim());
-  if (!match) return undefined;
-  let value: unknown = match[1] === 'header' ? headers : payload;
-  const pointer = match[2] ?? '';
-  if (pointer === '' || pointer === '/') return value;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  const parsed = parseLocation(location);
+  if (!parsed) return undefined;
+  let value: unknown = parsed.part === 'header' ? headers : payload;
+  for (const key of parsed.keys) {
     if (typeof value !== 'object' || value === null) return undefined;
     value = (value as Record<string, unknown>)[key];
   }
   return value;
+}
+
+/** Parsed locations by their text: the broker reads the same few for every event. */
+const locations = new Map<string, { part: string; keys: string[] } | null>();
+
+function parseLocation(location: string): { part: string; keys: string[] } | null {
+  let parsed = locations.get(location);
+  if (parsed !== undefined) return parsed;
+  const match = /^\$message\.(header|payload)(?:#(.*))?$/.exec(location.trim());
+  const pointer = match?.[2] ?? '';
+  parsed = match ? { part: match[1] ?? '', keys: pointer === '' || pointer === '/' ? [] : pointer.slice(1).split('/').map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~')) } : null;
+  if (locations.size >= 1000) locations.clear();
+  locations.set(location, parsed);
+  return parsed;
 }
 
 const text = (value: unknown): string | undefined =>

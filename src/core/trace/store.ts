@@ -56,8 +56,11 @@ export class TraceStore {
     return `${this.sessionId}-${(++this.sequence).toString(36)}`;
   }
 
-  /** Adds an event: flags a duplicate message ID, links it to its cause, keeps and journals it. */
-  add(record: TraceRecord): TraceRecord {
+  /**
+   * Adds an event: flags a duplicate message ID, links it to its cause, keeps and journals it. `bodyJson`
+   * is the JSON text the record's headers and payload were parsed from, if the caller has it (see `Journal.appendEvent`).
+   */
+  add(record: TraceRecord, bodyJson?: string): TraceRecord {
     const messageId = record.correlation.messageId;
     if (messageId && record.origin !== 'replay' && record.origin !== 'redrive') {
       const first = this.firstByMessageId.get(messageId);
@@ -76,7 +79,7 @@ export class TraceStore {
     const evicted = this.ring.push(record);
     if (evicted) this.byId.delete(evicted.id);
     this.byId.set(record.id, record);
-    this.journal?.appendEvent(record);
+    this.journal?.appendEvent(record, bodyJson);
     for (const listener of this.listeners) listener(record);
     return record;
   }

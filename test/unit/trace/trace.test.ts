@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { chainOf } from '../../../src/core/trace/chain';
 import { toMermaid, toOtlp } from '../../../src/core/trace/export';
-import { JournalFollower, parseJournal, readJournal } from '../../../src/core/trace/journal';
+import { JournalFollower, eventLine, parseJournal, readJournal } from '../../../src/core/trace/journal';
 import { correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
 import { TraceStore } from '../../../src/core/trace/store';
 
@@ -106,6 +106,48 @@ describe('journal', () => {
     assert.deepEqual(contents.records[0]?.payload, { a: 1 });
     assert.deepEqual(contents.records[0]?.deliveries.map((delivery) => delivery.consumer), ['c']);
     assert.equal(parseJournal('').records.length, 0);
+  });
+});
+
+describe('journal lines', () => {
+  // `satisfies Required<...>`: a field added to TraceRecord fails to compile here until the line writer is checked for it.
+  const full = {
+    id: 'e-1',
+    time: 1700000000123,
+    topic: 'shop/orders/"1"/placed',
+    channel: 'shop/orders/{orderId}/placed',
+    params: { orderId: '"1"' },
+    message: 'OrderPlaced',
+    document: 'C:\\docs\\orders.yaml',
+    producer: 'svc\u2028"a"',
+    origin: 'replay',
+    replayOf: 'e-0',
+    qos: 1,
+    size: 42,
+    headers: { correlationId: 'k', 'ce-id': 'x' },
+    payload: { orderId: '"1"', lines: [{ sku: 'é€😀', quantity: 2 }] },
+    payloadIsText: false,
+    validation: { valid: false, checked: true, errors: [{ part: 'payload', instancePath: '/a', message: 'must be "string"', schemaPath: ['x', 'y'] }] },
+    disposition: 'rejected',
+    correlation: { correlationId: 'k', traceId: 't', parentSpanId: 'p', cloudEvents: { id: 'x', source: 's', type: 'y' }, messageId: 'm' },
+    duplicateOf: 'e-0',
+    causedBy: 'e-00',
+    deliveries: [{ consumer: 'c', time: 1, qos: 1, outcome: 'acked', attempt: 2 }],
+  } satisfies Required<TraceRecord>;
+
+  it('writes every field of a record so that it reads back equal', () => {
+    assert.deepEqual(JSON.parse(eventLine(full)), { kind: 'event', ...full });
+    const bare: TraceRecord = { id: 'e-2', time: 1, topic: 't', producer: 'p', origin: 'mqtt', qos: 0, size: 0, validation: { valid: true, checked: true, errors: [] }, disposition: 'delivered', correlation: {}, deliveries: [] };
+    assert.deepEqual(JSON.parse(eventLine(bare)), { kind: 'event', ...bare });
+  });
+
+  it('takes headers and payload from the body text as sent, on one line', () => {
+    const envelope = ' {"payload": {"b":[1, 2]},\t"headers":{"h":"v"}} ';
+    const record: TraceRecord = { ...full, headers: { h: 'v' }, payload: { b: [1, 2] } };
+    delete record.payloadIsText;
+    const line = eventLine(record, envelope.trim());
+    assert.deepEqual(JSON.parse(line), { kind: 'event', ...record });
+    assert.ok(!line.includes('\n'));
   });
 });
 
