@@ -44,7 +44,7 @@ export async function flowCommand(args: string[]): Promise<number> {
   for (const file of positionals.map((name) => path.resolve(cwd, name))) {
     try {
       const loaded = await loadDocument(await reader.readFile(file), file, reader);
-      documents.push({ file, model: loaded.model, resolved: loaded.resolved });
+      documents.push({ file, model: loaded.model, resolved: loaded.resolved, origins: loaded.origins });
     } catch (error) {
       process.stderr.write(`eventscope: ${path.relative(cwd, file)}: ${(error as Error).message.split('\n')[0] ?? ''}\n`);
       failed = true;

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { EventModel, JsonObject, MessageNode, OperationNode } from '../model/eventModel';
 import type { Severity } from '../../shared/findings';
 
-/** One document to draw: its file, model, and (for the dead-letter check) the resolved tree. */
+/** One document to draw: its file, model, and (for dead letters and names) the resolved tree and where its nodes are written. */
 export interface FlowDocument {
   file: string;
   model: EventModel;
   resolved?: JsonObject;
+  origins?: WeakMap<object, { pointer: string[] }>;
 }
 
 /** Where something is written, so a click can reveal it. */
@@ -106,7 +107,7 @@ export function buildFlowGraph(documents: readonly FlowDocument[]): FlowGraph {
       const id = `${from}->${to}`;
       let edge = edges.get(id);
       if (!edge) edges.set(id, (edge = { id, from, to, messages: [], operations: [], messageSet: new Set() }));
-      for (const messageId of messageIds) edge.messageSet.add(messageName(messages.get(messageId), messageId));
+      for (const messageId of messageIds) edge.messageSet.add(messageName(doc, messages.get(messageId), messageId));
       edge.operations.push({ file: doc.file, path: operation.path });
     };
     for (const operation of doc.model.operations) {
@@ -126,7 +127,7 @@ export function buildFlowGraph(documents: readonly FlowDocument[]): FlowGraph {
       const uncorrelated = [...operation.messageIds, ...reply.messageIds]
         .map((messageId) => messages.get(messageId))
         .filter((message): message is MessageNode => message !== undefined && message.correlationId === undefined)
-        .map((message) => messageName(message, message.id));
+        .map((message) => messageName(doc, message, message.id));
       if (uncorrelated.length > 0) {
         findings.push({
           code: 'flow-reply-without-correlation-id',
@@ -162,8 +163,13 @@ function applicationNodes(documents: readonly FlowDocument[]): ApplicationNode[]
   });
 }
 
-function messageName(message: MessageNode | undefined, fallback: string): string {
-  return message?.name ?? message?.title ?? fallback;
+/** An anonymous 2.x message is named by the key its `$ref` points at (`messages.yaml#/commentLiked`). */
+function messageName(doc: FlowDocument, message: MessageNode | undefined, fallback: string): string {
+  const named = message?.name ?? message?.title;
+  if (named) return named;
+  const target = message && at(doc.resolved, message.path);
+  const pointer = isObject(target) ? doc.origins?.get(target)?.pointer : undefined;
+  return pointer?.[pointer.length - 1] ?? fallback;
 }
 
 function directionFindings(channels: ChannelFlowNode[], edges: FlowEdge[]): FlowFinding[] {
