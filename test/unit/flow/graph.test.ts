@@ -176,6 +176,19 @@ operations:
     assert.deepEqual(codes(buildFlowGraph([await flowText(queue(', x-dead-letter-exchange: dlx'))])), []);
   });
 
+  it('documents that share a title stay two applications, told apart by their files', async () => {
+    const text = doc('Twin', `channels:
+  out: { address: twin/out, messages: { Out: { payload: { type: string } } } }
+operations:
+  put: { action: send, channel: { $ref: '#/channels/out' } }
+`);
+    const [one, two] = [await flowText(text, 'one.yaml'), await flowText(text, 'two.yaml')];
+    const graph = buildFlowGraph([one, two]);
+    assert.deepEqual(graph.applications.map((app) => app.id), [`app:Twin@${one.file}`, `app:Twin@${two.file}`]);
+    assert.equal(graph.channels.length, 1);
+    assert.equal(graph.edges.length, 2);
+  });
+
   it('a channel without an address stays the document\'s own node', async () => {
     const text = doc('Dynamic', `channels:
   inbox: { address: null, messages: { Note: { payload: { type: string } } } }
