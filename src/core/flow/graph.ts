@@ -34,6 +34,8 @@ export interface ChannelFlowNode {
   id: string;
   /** The address as the first document writes it; null for a channel whose address is only known at runtime. */
   address: string | null;
+  /** The channel's key in the first document that declares it. */
+  name: string;
   /** A dead-letter channel: the broker feeds it, so no application needs to send to it. */
   deadLetter: boolean;
   declarations: FlowLocation[];
@@ -101,7 +103,7 @@ export function buildFlowGraph(documents: readonly FlowDocument[]): FlowGraph {
       if (known) {
         known.declarations.push(location);
         known.deadLetter ||= deadLetter;
-      } else channels.set(id, { kind: 'channel', id, address: channel.address, deadLetter, declarations: [location] });
+      } else channels.set(id, { kind: 'channel', id, address: channel.address, name: channel.id, deadLetter, declarations: [location] });
     }
     const link = (from: string, to: string, messageIds: string[], operation: OperationNode): void => {
       const id = `${from}->${to}`;
@@ -177,7 +179,7 @@ function directionFindings(channels: ChannelFlowNode[], edges: FlowEdge[]): Flow
   const received = new Set(edges.filter((edge) => edge.from.startsWith('channel:')).map((edge) => edge.from));
   const findings: FlowFinding[] = [];
   for (const channel of channels) {
-    const name = channel.address ?? channel.id;
+    const name = channel.address ?? channel.name;
     if (sent.has(channel.id) && !received.has(channel.id)) {
       findings.push({
         code: 'flow-channel-not-received',

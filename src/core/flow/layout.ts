@@ -46,7 +46,7 @@ const NODE_PADDING = 16;
 const NODE_HEIGHT = 40;
 
 export function nodeLabel(node: FlowNode): string {
-  return node.kind === 'application' ? node.title : (node.address ?? node.id.replace(/^channel:/, ''));
+  return node.kind === 'application' ? node.title : (node.address ?? `${node.name} (address at runtime)`);
 }
 
 export function edgeLabel(messages: readonly string[]): string {

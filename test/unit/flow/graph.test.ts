@@ -197,5 +197,7 @@ operations:
 `);
     const graph = buildFlowGraph([await flowText(text, 'one.yaml'), await flowText(text.replace('Dynamic', 'Other'), 'two.yaml')]);
     assert.deepEqual(graph.channels.map((channel) => channel.id), ['channel:app:Dynamic#inbox', 'channel:app:Other#inbox']);
+    assert.match(renderMermaid(graph), /\(\["inbox \(address at runtime\)"\]\)/);
+    assert.deepEqual(graph.findings.map((finding) => finding.message), Array(2).fill('"inbox" is received from but no application sends to it'));
   });
 });
