@@ -7,6 +7,7 @@ import { formatJson, formatSarif, formatText, groupByFile, reachesFailLevel, typ
 import type { Finding } from '../shared/findings';
 import { BROKER_USAGE, brokerCommand, traceCommand } from './broker';
 import { diffCommand, DIFF_USAGE, InputError } from './diff';
+import { flowCommand, FLOW_USAGE } from './flow';
 import { UsageError } from './usage';
 
 declare const EVENTSCOPE_VERSION: string | undefined;
@@ -23,9 +24,11 @@ Commands:
 ${GENERATE_USAGE}
 ${BROKER_USAGE}
 ${DIFF_USAGE}
+${FLOW_USAGE}
 
 Exit codes: 0 success (validate: nothing reaches the fail-on level; diff: no breaking change), 1 findings reach
-it, a breaking change, or the document has errors (generate), 2 usage error or unreadable file.`;
+it, a breaking change, the document has errors (generate), a document cannot be read or loaded (flow), 2 usage error
+or unreadable file.`;
 
 async function validateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -86,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
         return await traceCommand(rest);
       case 'diff':
         return await diffCommand(rest, VERSION);
+      case 'flow':
+        return await flowCommand(rest);
       case '--version':
         process.stdout.write(`${VERSION}\n`);
         return 0;
