@@ -1,0 +1,40 @@
+import type { BrokerStatsInfo, DeadLetterInfo, PublishSummary, ReplayRequest, ReplayResult } from './adminTypes';
+
+/** Calls a broker process's admin API; every method throws with the server's error message on failure. */
+export class BrokerAdminClient {
+  constructor(
+    private readonly port: number,
+    private readonly token: string,
+  ) {}
+
+  stats(): Promise<BrokerStatsInfo> {
+    return this.call('GET', '/admin/stats');
+  }
+
+  deadLetters(): Promise<DeadLetterInfo[]> {
+    return this.call('GET', '/admin/dlq');
+  }
+
+  redrive(id: string): Promise<PublishSummary> {
+    return this.call('POST', `/admin/dlq/${encodeURIComponent(id)}/redrive`);
+  }
+
+  deleteDeadLetter(id: string): Promise<{ deleted: string }> {
+    return this.call('DELETE', `/admin/dlq/${encodeURIComponent(id)}`);
+  }
+
+  replay(request: ReplayRequest): Promise<ReplayResult> {
+    return this.call('POST', '/admin/replay', request);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`http://127.0.0.1:${this.port}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T & { error?: string };
+    if (!response.ok) throw new Error(`broker admin ${method} ${path}: ${response.status} ${json.error ?? ''}`.trim());
+    return json;
+  }
+}
