@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { newAsyncApiDocument } from '../core/templates/newDocument';
 import { isAsyncApiText } from '../core/validate/detect';
 import type { Ctx } from './ctx';
+import type { BrokerNode } from './views/brokerTree';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -80,4 +81,47 @@ export const COMMANDS: Record<string, CommandFactory> = {
     await ctx.broker.stop();
     return true;
   },
+
+  'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),
+
+  'eventscope.redriveDeadLetter': (ctx) => async (node: unknown) => {
+    const session = ctx.broker.running;
+    const letter = deadLetterOf(node);
+    if (!session || !letter) return undefined;
+    try {
+      const outcome = await session.admin.redrive(letter.id);
+      void vscode.window.showInformationMessage(
+        outcome.delivered ? `Eventscope: redrove ${letter.id} to ${letter.topic}.` : `Eventscope: redrove ${letter.id}; the broker ${outcome.disposition} it again.`,
+      );
+      return outcome;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Eventscope: redrive failed: ${(error as Error).message}`);
+      return undefined;
+    } finally {
+      await ctx.brokerTree.refresh();
+    }
+  },
+
+  'eventscope.deleteDeadLetter': (ctx) => async (node: unknown) => {
+    const session = ctx.broker.running;
+    const letter = deadLetterOf(node);
+    if (!session || !letter) return false;
+    try {
+      await session.admin.deleteDeadLetter(letter.id);
+      return true;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Eventscope: delete failed: ${(error as Error).message}`);
+      return false;
+    } finally {
+      await ctx.brokerTree.refresh();
+    }
+  },
 };
+
+/** Tree commands get the clicked node; the command palette and tests may pass `{ id, topic }` directly. */
+function deadLetterOf(node: unknown): { id: string; topic: string } | undefined {
+  const candidate = (node as Partial<Extract<BrokerNode, { kind: 'deadLetter' }>> | undefined)?.letter ?? node;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { id, topic } = candidate as Record<string, unknown>;
+  return typeof id === 'string' ? { id, topic: typeof topic === 'string' ? topic : id } : undefined;
+}

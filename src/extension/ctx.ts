@@ -6,6 +6,7 @@ import { DocumentService } from './diagnostics';
 import { Disposable } from './disposable';
 import { registerLanguageFeatures } from './languageFeatures';
 import { Log } from './log';
+import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
 
 /** Everything the extension owns for its lifetime, disposed with it. */
 export class Ctx extends Disposable {
@@ -13,11 +14,16 @@ export class Ctx extends Disposable {
   readonly config = new Config();
   readonly documents: DocumentService;
   readonly broker: BrokerController;
+  readonly brokerTree: BrokerTreeProvider;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
     this.broker = this.register(new BrokerController(extension, this.config, this.log));
+    this.brokerTree = this.register(new BrokerTreeProvider(this.broker, this.log));
+    const brokerView = this.register(vscode.window.createTreeView<BrokerNode>('eventscope.broker', { treeDataProvider: this.brokerTree }));
+    this.brokerTree.setVisible(brokerView.visible);
+    this.register(brokerView.onDidChangeVisibility((event) => this.brokerTree.setVisible(event.visible)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);
