@@ -1,9 +1,10 @@
 // One esbuild script for every bundle: the extension host (CJS, `vscode` external), its validation
-// worker, and the CLI. `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
+// worker, the CLI, and the webviews (browser, iife). `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { webviewBundles } from './webviewBundles.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -33,6 +34,7 @@ const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
+  ...webviewBundles({ production }),
 ];
 
 if (watch) {

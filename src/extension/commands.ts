@@ -3,6 +3,7 @@ import { newAsyncApiDocument } from '../core/templates/newDocument';
 import { isAsyncApiText } from '../core/validate/detect';
 import type { Ctx } from './ctx';
 import type { BrokerNode } from './views/brokerTree';
+import { TracePanel } from './webviews/tracePanel';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -81,6 +82,8 @@ export const COMMANDS: Record<string, CommandFactory> = {
     await ctx.broker.stop();
     return true;
   },
+
+  'eventscope.showTrace': (ctx) => () => TracePanel.show(ctx),
 
   'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),
 

@@ -7,6 +7,7 @@ import { Disposable } from './disposable';
 import { registerLanguageFeatures } from './languageFeatures';
 import { Log } from './log';
 import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
+import { TRACE_VIEW_TYPE, TracePanelSerializer } from './webviews/tracePanel';
 
 /** Everything the extension owns for its lifetime, disposed with it. */
 export class Ctx extends Disposable {
@@ -24,6 +25,7 @@ export class Ctx extends Disposable {
     const brokerView = this.register(vscode.window.createTreeView<BrokerNode>('eventscope.broker', { treeDataProvider: this.brokerTree }));
     this.brokerTree.setVisible(brokerView.visible);
     this.register(brokerView.onDidChangeVisibility((event) => this.brokerTree.setVisible(event.visible)));
+    this.register(vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, new TracePanelSerializer(this)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);

@@ -92,6 +92,11 @@ export class BrokerSession implements vscode.Disposable {
     return session;
   }
 
+  /** A record still in the ring. */
+  record(id: string): TraceRecord | undefined {
+    return this.byId.get(id);
+  }
+
   get current(): BrokerStats {
     return this.stats;
   }
