@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { newAsyncApiDocument } from '../core/templates/newDocument';
 import { isAsyncApiText } from '../core/validate/detect';
+import type { BrokerSession } from './broker/brokerSession';
 import type { Ctx } from './ctx';
+import { publishOverHttp } from '../core/broker/httpPublish';
+import type { SendTestEventArgs } from './broker/testEventLens';
 import type { BrokerNode } from './views/brokerTree';
 import { TracePanel } from './webviews/tracePanel';
 
@@ -83,6 +86,24 @@ export const COMMANDS: Record<string, CommandFactory> = {
     return true;
   },
 
+  'eventscope.sendTestEvent': (ctx) => async (args: unknown) => {
+    const { message, channel } = (args ?? {}) as Partial<SendTestEventArgs>;
+    if (typeof message !== 'string') return undefined;
+    const session = await runningBroker(ctx);
+    if (!session) return undefined;
+    try {
+      const event = await session.admin.testEvent(message, channel);
+      const result = await publishOverHttp(session.httpUrl, event);
+      const verdict = result.valid ? 'valid' : `invalid: ${result.errors?.map((error) => `${error.part}${error.instancePath} ${error.message}`).join('; ') ?? result.error ?? ''}`;
+      const text = `Eventscope: sent ${event.message} (${event.source}) to ${event.topic}: ${result.disposition ?? result.status}, ${verdict}`;
+      void (result.valid ? vscode.window.showInformationMessage(text) : vscode.window.showWarningMessage(text));
+      return result;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Eventscope: sending a test event failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  },
+
   'eventscope.showTrace': (ctx) => () => TracePanel.show(ctx),
 
   'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),
@@ -127,4 +148,12 @@ function deadLetterOf(node: unknown): { id: string; topic: string } | undefined 
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const { id, topic } = candidate as Record<string, unknown>;
   return typeof id === 'string' ? { id, topic: typeof topic === 'string' ? topic : id } : undefined;
+}
+
+/** The running broker, or the one the user agrees to start now. */
+async function runningBroker(ctx: Ctx): Promise<BrokerSession | undefined> {
+  if (ctx.broker.running) return ctx.broker.running;
+  const start = 'Start Broker';
+  if ((await vscode.window.showInformationMessage('Eventscope: the broker is not running.', start)) !== start) return undefined;
+  return ctx.broker.start();
 }

@@ -5,6 +5,7 @@ import { Config } from './config';
 import { DocumentService } from './diagnostics';
 import { Disposable } from './disposable';
 import { registerLanguageFeatures } from './languageFeatures';
+import { TestEventLensProvider } from './broker/testEventLens';
 import { Log } from './log';
 import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
 import { TRACE_VIEW_TYPE, TracePanelSerializer } from './webviews/tracePanel';
@@ -28,6 +29,7 @@ export class Ctx extends Disposable {
     this.register(vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, new TracePanelSerializer(this)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
+    this.register(vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { language: 'json' }], new TestEventLensProvider(this)));
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);
   }
 

@@ -7,6 +7,7 @@ import type { TraceRecord } from '../trace/record';
 import type { TraceStore } from '../trace/store';
 import type { BrokerStatsInfo, DeadLetterInfo, PublishSummary, ReplayRequest, ReplayResult } from './adminTypes';
 import { ChannelStats } from './channelStats';
+import { testEventFor } from './testEvent';
 import type { EventBroker, LoadedDocument, PublishOutcome } from './types';
 
 export interface AdminServerOptions {
@@ -97,6 +98,16 @@ async function route(request: IncomingMessage, options: AdminServerOptions, stat
       if (!outcome) throw new HttpError(404, `no dead letter ${id}`);
       return summarize(outcome);
     }
+  }
+  if (resource === 'test-event' && method === 'GET') {
+    const message = url.searchParams.get('message');
+    if (!message) throw new HttpError(400, 'test-event needs ?message=<name or id>');
+    const channel = url.searchParams.get('channel') ?? undefined;
+    for (const document of options.documents()) {
+      const event = testEventFor(document.model, { message, channel });
+      if (event) return event;
+    }
+    throw new HttpError(404, `no channel of the broker's documents carries message ${message}${channel ? ` on ${channel}` : ''}`);
   }
   if (resource === 'replay' && method === 'POST') return replay(options, parseReplay(await readJson(request)));
   throw new HttpError(404, `no admin endpoint ${method} ${url.pathname}`);

@@ -1,3 +1,4 @@
+import type { TestEvent } from './testEvent';
 import type { BrokerStatsInfo, DeadLetterInfo, PublishSummary, ReplayRequest, ReplayResult } from './adminTypes';
 
 /** Calls a broker process's admin API; every method throws with the server's error message on failure. */
@@ -21,6 +22,12 @@ export class BrokerAdminClient {
 
   deleteDeadLetter(id: string): Promise<{ deleted: string }> {
     return this.call('DELETE', `/admin/dlq/${encodeURIComponent(id)}`);
+  }
+
+  /** An event for a message (its example, or a sample of its schema), to publish as a test. */
+  testEvent(message: string, channel?: string): Promise<TestEvent> {
+    const query = new URLSearchParams({ message, ...(channel === undefined ? {} : { channel }) });
+    return this.call('GET', `/admin/test-event?${query.toString()}`);
   }
 
   replay(request: ReplayRequest): Promise<ReplayResult> {

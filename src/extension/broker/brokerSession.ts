@@ -42,11 +42,11 @@ export class BrokerSession implements vscode.Disposable {
   private stats: BrokerStats = { ports: { mqtt: 0, ws: 0, http: 0 }, events: 0, invalid: 0, rate: 0 };
 
   private constructor(
+    private readonly settings: BrokerSettings,
     private readonly child: ChildProcess,
     /** The broker process's admin API: dead letters, redrive, replay, channel and client stats. */
     readonly admin: BrokerAdminClient,
     readonly journalFile: string,
-    settings: BrokerSettings,
     private readonly log: Log,
   ) {
     this.records = new Ring(settings.traceRingSize);
@@ -81,7 +81,7 @@ export class BrokerSession implements vscode.Disposable {
       child.kill();
       throw new Error(`unexpected broker output: ${line}`);
     }
-    const session = new BrokerSession(child, new BrokerAdminClient(Number(match[4]), token), journalFile, settings, log);
+    const session = new BrokerSession(settings, child, new BrokerAdminClient(Number(match[4]), token), journalFile, log);
     session.stats.ports = { mqtt: Number(match[1]), ws: Number(match[2]), http: Number(match[3]) };
     child.once('exit', (code, signal) => {
       if (session.poller) log.warn(`the broker stopped unexpectedly (${signal ?? `code ${String(code)}`})`);
@@ -95,6 +95,12 @@ export class BrokerSession implements vscode.Disposable {
   /** A record still in the ring. */
   record(id: string): TraceRecord | undefined {
     return this.byId.get(id);
+  }
+
+  /** Base URL of the broker's HTTP publish endpoint, as this machine reaches it. */
+  get httpUrl(): string {
+    const host = ['0.0.0.0', '::', ''].includes(this.settings.host) ? '127.0.0.1' : this.settings.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.stats.ports.http}`;
   }
 
   get current(): BrokerStats {
