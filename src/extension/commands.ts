@@ -104,6 +104,11 @@ export const COMMANDS: Record<string, CommandFactory> = {
     }
   },
 
+  'eventscope.runScenario': (ctx) => (uri: unknown) => {
+    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    return target ? ctx.scenarios.run(target) : undefined;
+  },
+
   'eventscope.showTrace': (ctx) => () => TracePanel.show(ctx),
 
   'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),

@@ -5,6 +5,7 @@ import { Config } from './config';
 import { DocumentService } from './diagnostics';
 import { Disposable } from './disposable';
 import { registerLanguageFeatures } from './languageFeatures';
+import { ScenarioService } from './broker/scenarios';
 import { TestEventLensProvider } from './broker/testEventLens';
 import { Log } from './log';
 import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
@@ -17,6 +18,7 @@ export class Ctx extends Disposable {
   readonly documents: DocumentService;
   readonly broker: BrokerController;
   readonly brokerTree: BrokerTreeProvider;
+  readonly scenarios: ScenarioService;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -26,6 +28,7 @@ export class Ctx extends Disposable {
     const brokerView = this.register(vscode.window.createTreeView<BrokerNode>('eventscope.broker', { treeDataProvider: this.brokerTree }));
     this.brokerTree.setVisible(brokerView.visible);
     this.register(brokerView.onDidChangeVisibility((event) => this.brokerTree.setVisible(event.visible)));
+    this.scenarios = this.register(new ScenarioService(this));
     this.register(vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, new TracePanelSerializer(this)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);

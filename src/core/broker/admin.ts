@@ -7,6 +7,8 @@ import type { TraceRecord } from '../trace/record';
 import type { TraceStore } from '../trace/store';
 import type { BrokerStatsInfo, DeadLetterInfo, PublishSummary, ReplayRequest, ReplayResult } from './adminTypes';
 import { ChannelStats } from './channelStats';
+import { checkScenario } from '../scenario/check';
+import { parseScenario } from '../scenario/scenario';
 import { testEventFor } from './testEvent';
 import type { EventBroker, LoadedDocument, PublishOutcome } from './types';
 
@@ -108,6 +110,12 @@ async function route(request: IncomingMessage, options: AdminServerOptions, stat
       if (event) return event;
     }
     throw new HttpError(404, `no channel of the broker's documents carries message ${message}${channel ? ` on ${channel}` : ''}`);
+  }
+  if (resource === 'check-scenario' && method === 'POST') {
+    const body = await readJson(request);
+    const text = typeof body === 'object' && body !== null ? (body as { text?: unknown }).text : undefined;
+    if (typeof text !== 'string') throw new HttpError(400, 'check-scenario takes {"text": "..."}');
+    return checkScenario(parseScenario(text), options.documents());
   }
   if (resource === 'replay' && method === 'POST') return replay(options, parseReplay(await readJson(request)));
   throw new HttpError(404, `no admin endpoint ${method} ${url.pathname}`);

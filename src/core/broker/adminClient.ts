@@ -1,3 +1,4 @@
+import type { ScenarioProblem } from '../scenario/scenario';
 import type { TestEvent } from './testEvent';
 import type { BrokerStatsInfo, DeadLetterInfo, PublishSummary, ReplayRequest, ReplayResult } from './adminTypes';
 
@@ -28,6 +29,11 @@ export class BrokerAdminClient {
   testEvent(message: string, channel?: string): Promise<TestEvent> {
     const query = new URLSearchParams({ message, ...(channel === undefined ? {} : { channel }) });
     return this.call('GET', `/admin/test-event?${query.toString()}`);
+  }
+
+  /** Checks a scenario's publishes against the broker's documents. */
+  checkScenario(text: string): Promise<ScenarioProblem[]> {
+    return this.call('POST', '/admin/check-scenario', { text });
   }
 
   replay(request: ReplayRequest): Promise<ReplayResult> {
