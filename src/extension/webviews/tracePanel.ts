@@ -38,6 +38,9 @@ export function toRow(record: TraceRecord): TraceRow {
 export class TracePanel extends Disposable {
   private static current?: TracePanel;
   private ready = false;
+  private markReady!: () => void;
+  /** Resolves once the webview has loaded and said `ready`. */
+  readonly whenReady = new Promise<void>((resolve) => (this.markReady = resolve));
   private readonly queue: HostToView[] = [];
   private session?: BrokerSession;
   private sessionListener?: vscode.Disposable;
@@ -88,11 +91,6 @@ export class TracePanel extends Disposable {
     this.panel.dispose();
   }
 
-  /** Whether the webview has said it is ready (tests wait on this). */
-  get isReady(): boolean {
-    return this.ready;
-  }
-
   private follow(session: BrokerSession | undefined): void {
     if (!session) {
       this.post({ type: 'running', running: false });
@@ -132,6 +130,7 @@ export class TracePanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.markReady();
         this.reset();
         for (const queued of this.queue.splice(0)) if (queued.type !== 'reset') this.post(queued);
         return;
