@@ -1,10 +1,12 @@
 // One esbuild script for every bundle: the extension host (CJS, `vscode` external), its validation
-// worker, the codegen worker, the CLI and the webviews. `--production` minifies for the .vsix; otherwise sourcemaps for debugging.
+// worker, the codegen worker, the CLI, and the webviews (browser, iife). `--production` minifies for the .vsix;
+// otherwise sourcemaps for debugging.
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webviewBundles } from './webviewBundles.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -29,21 +31,10 @@ const common = {
 const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
-  // The generator (json-schema-to-typescript, prettier, ajv's code generation) lives only here, loaded on first use.
+  // The generator (json-schema-to-typescript, ajv's code generation) lives only here, loaded on first use.
   { ...common, entryPoints: { codegenWorker: 'src/core/worker/codegenWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  // Webviews run in the browser: an IIFE each, with their stylesheet, in dist/webview (the only local resource root).
-  {
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: production,
-    sourcemap: production ? false : 'linked',
-    logLevel: 'warning',
-    entryPoints: { diffReport: 'src/webview/diffReport/main.ts', 'diffReport.style': 'src/webview/diffReport/style.css' },
-    outdir: 'dist/webview',
-  },
+  ...webviewBundles({ production }),
 ];
 
 if (watch) {

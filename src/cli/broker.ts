@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { InvalidPolicy } from '../core/broker';
+import { ADMIN_TOKEN_ENV } from '../core/broker/adminTypes';
 import type { Logger } from '../core/logger';
 import { chainOf, timeline } from '../core/trace/chain';
 import { toMermaid, toOtlp } from '../core/trace/export';
@@ -21,6 +22,7 @@ export const BROKER_USAGE = `  broker <doc...>      Run a local MQTT/HTTP broker
     --username U --password P       require these credentials
     --max-message-bytes N           refuse larger messages (default 1048576)
     --max-deliveries N              QoS 1 deliveries before a message is dead-lettered (default 5)
+    --admin-port N                  admin API for the extension on 127.0.0.1 (0 picks a free port; token from $EVENTSCOPE_ADMIN_TOKEN)
     --verbose                       log each connection and rejection to stderr
   trace export <file.jsonl>   Export a trace journal
     --format otlp|mermaid           OTLP JSON spans, or a Mermaid sequence diagram
@@ -69,6 +71,7 @@ export async function brokerCommand(args: string[]): Promise<number> {
       password: { type: 'string' },
       'max-message-bytes': { type: 'string' },
       'max-deliveries': { type: 'string' },
+      'admin-port': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     },
   });
@@ -76,8 +79,13 @@ export async function brokerCommand(args: string[]): Promise<number> {
   if (!POLICIES.includes(policy)) throw new UsageError(`--on-invalid must be pass, reject or dlq, not "${policy}"`);
   if (positionals.length === 0) throw new UsageError('broker needs at least one AsyncAPI document');
   const log = stderrLogger(values.verbose);
+  const adminToken = process.env[ADMIN_TOKEN_ENV];
+  if (values['admin-port'] !== undefined && (adminToken === undefined || adminToken.length < 16)) {
+    throw new UsageError(`--admin-port needs a token of at least 16 characters in $${ADMIN_TOKEN_ENV}`);
+  }
   // The parser and aedes load only for this command, so `trace export` starts fast.
   const { createAedesBroker, loadDocuments } = await import('../core/broker/index.js');
+  const { startAdminServer } = await import('../core/broker/admin.js');
   const files = positionals.map((file) => path.resolve(file));
   const documents = await loadDocuments(files, { logger: log });
   if (documents.length === 0) {
@@ -104,13 +112,21 @@ export async function brokerCommand(args: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   const ports = await broker.start();
+  let current = documents;
+  const admin =
+    values['admin-port'] === undefined || adminToken === undefined
+      ? undefined
+      : await startAdminServer({ broker, trace, token: adminToken, documents: () => current, port: port(values['admin-port'], '--admin-port', 0), logger: log });
   const watchers = watchDocuments(files, async () => {
     const reloaded = await loadDocuments(files, { logger: log });
-    if (reloaded.length > 0) broker.setDocuments(reloaded);
+    if (reloaded.length === 0) return;
+    current = reloaded;
+    broker.setDocuments(reloaded);
   }, log);
-  process.stdout.write(`ready mqtt=${ports.mqtt} ws=${ports.ws} http=${ports.http}\n`);
+  process.stdout.write(`ready mqtt=${ports.mqtt} ws=${ports.ws} http=${ports.http}${admin ? ` admin=${admin.port}` : ''}\n`);
   await stopped;
   for (const watcher of watchers) watcher.close();
+  await admin?.close();
   await broker.close();
   trace.close();
   return 0;

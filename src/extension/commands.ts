@@ -3,7 +3,12 @@ import { newAsyncApiDocument } from '../core/templates/newDocument';
 import { isAsyncApiText } from '../core/validate/detect';
 import { compareWithCommand } from './compare';
 import type { GenerateClientOptions } from './codegen';
+import type { BrokerSession } from './broker/brokerSession';
 import type { Ctx } from './ctx';
+import { publishOverHttp } from '../core/broker/httpPublish';
+import type { SendTestEventArgs } from './broker/testEventLens';
+import type { BrokerNode } from './views/brokerTree';
+import { TracePanel } from './webviews/tracePanel';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
@@ -94,4 +99,80 @@ export const COMMANDS: Record<string, CommandFactory> = {
   },
 
   'eventscope.compareWith': (ctx) => compareWithCommand(ctx),
+
+  'eventscope.sendTestEvent': (ctx) => async (args: unknown) => {
+    const { message, channel } = (args ?? {}) as Partial<SendTestEventArgs>;
+    if (typeof message !== 'string') return undefined;
+    const session = await runningBroker(ctx);
+    if (!session) return undefined;
+    try {
+      const event = await session.admin.testEvent(message, channel);
+      const result = await publishOverHttp(session.httpUrl, event);
+      const verdict = result.valid ? 'valid' : `invalid: ${result.errors?.map((error) => `${error.part}${error.instancePath} ${error.message}`).join('; ') ?? result.error ?? ''}`;
+      const text = `Eventscope: sent ${event.message} (${event.source}) to ${event.topic}: ${result.disposition ?? result.status}, ${verdict}`;
+      void (result.valid ? vscode.window.showInformationMessage(text) : vscode.window.showWarningMessage(text));
+      return result;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Eventscope: sending a test event failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  },
+
+  'eventscope.runScenario': (ctx) => (uri: unknown) => {
+    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    return target ? ctx.scenarios.run(target) : undefined;
+  },
+
+  'eventscope.showTrace': (ctx) => () => TracePanel.show(ctx),
+
+  'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),
+
+  'eventscope.redriveDeadLetter': (ctx) => async (node: unknown) => {
+    const session = ctx.broker.running;
+    const letter = deadLetterOf(node);
+    if (!session || !letter) return undefined;
+    try {
+      const outcome = await session.admin.redrive(letter.id);
+      void vscode.window.showInformationMessage(
+        outcome.delivered ? `Eventscope: redrove ${letter.id} to ${letter.topic}.` : `Eventscope: redrove ${letter.id}; the broker ${outcome.disposition} it again.`,
+      );
+      return outcome;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Eventscope: redrive failed: ${(error as Error).message}`);
+      return undefined;
+    } finally {
+      await ctx.brokerTree.refresh();
+    }
+  },
+
+  'eventscope.deleteDeadLetter': (ctx) => async (node: unknown) => {
+    const session = ctx.broker.running;
+    const letter = deadLetterOf(node);
+    if (!session || !letter) return false;
+    try {
+      await session.admin.deleteDeadLetter(letter.id);
+      return true;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Eventscope: delete failed: ${(error as Error).message}`);
+      return false;
+    } finally {
+      await ctx.brokerTree.refresh();
+    }
+  },
 };
+
+/** Tree commands get the clicked node; the command palette and tests may pass `{ id, topic }` directly. */
+function deadLetterOf(node: unknown): { id: string; topic: string } | undefined {
+  const candidate = (node as Partial<Extract<BrokerNode, { kind: 'deadLetter' }>> | undefined)?.letter ?? node;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { id, topic } = candidate as Record<string, unknown>;
+  return typeof id === 'string' ? { id, topic: typeof topic === 'string' ? topic : id } : undefined;
+}
+
+/** The running broker, or the one the user agrees to start now. */
+async function runningBroker(ctx: Ctx): Promise<BrokerSession | undefined> {
+  if (ctx.broker.running) return ctx.broker.running;
+  const start = 'Start Broker';
+  if ((await vscode.window.showInformationMessage('Eventscope: the broker is not running.', start)) !== start) return undefined;
+  return ctx.broker.start();
+}

@@ -8,7 +8,11 @@ import { DocumentService } from './diagnostics';
 import { Disposable } from './disposable';
 import { registerLanguageFeatures } from './languageFeatures';
 import { LiveDiff } from './liveDiff';
+import { ScenarioService } from './broker/scenarios';
+import { TestEventLensProvider } from './broker/testEventLens';
 import { Log } from './log';
+import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
+import { TRACE_VIEW_TYPE, TracePanelSerializer } from './webviews/tracePanel';
 
 /** Everything the extension owns for its lifetime, disposed with it. */
 export class Ctx extends Disposable {
@@ -19,14 +23,23 @@ export class Ctx extends Disposable {
   /** Earlier versions shown read-only when the comparison report reveals the old side of a change. */
   readonly versions = new VersionContentProvider();
   readonly codegen: Codegen;
+  readonly brokerTree: BrokerTreeProvider;
+  readonly scenarios: ScenarioService;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
     this.broker = this.register(new BrokerController(extension, this.config, this.log));
     this.codegen = this.register(new Codegen(this));
+    this.brokerTree = this.register(new BrokerTreeProvider(this.broker, this.log));
+    const brokerView = this.register(vscode.window.createTreeView<BrokerNode>('eventscope.broker', { treeDataProvider: this.brokerTree }));
+    this.brokerTree.setVisible(brokerView.visible);
+    this.register(brokerView.onDidChangeVisibility((event) => this.brokerTree.setVisible(event.visible)));
+    this.scenarios = this.register(new ScenarioService(this));
+    this.register(vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, new TracePanelSerializer(this)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
+    this.register(vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { language: 'json' }], new TestEventLensProvider(this)));
     this.register(vscode.workspace.registerTextDocumentContentProvider(VersionContentProvider.scheme, this.versions));
     this.register(new LiveDiff(this));
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);

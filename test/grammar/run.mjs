@@ -7,7 +7,7 @@
 // 1. The generated grammars are up to date with syntaxes/src/asyncapi-injections.mjs.
 // 2. The package.json `contributes.grammars` entries for the injections (if present)
 //    match test/grammar/grammars.json, which is what the tests run against.
-// 3. vscode-tmgrammar-test runs every test/grammar/cases/*.test.{yaml,jsonc} against
+// 3. vscode-tmgrammar-test runs every test/grammar/cases/*.test.{yaml,jsonc,events} against
 //    VS Code's own YAML / JSON grammars (vendored in test/grammar/base/) with the
 //    injections applied; its own exit status decides. The scope assertions are
 //    also counted one by one; the last line printed is "grammar: N passed, M failed".
@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const configPath = join(here, 'grammars.json');
-const casesGlob = 'test/grammar/cases/*.test.{yaml,jsonc}';
+const casesGlob = 'test/grammar/cases/*.test.{yaml,jsonc,events}';
 const require = createRequire(import.meta.url);
 
 let failed = false;
@@ -90,7 +90,7 @@ const toolDir = dirname(toolPkg);
   const { createRegistry, loadConfiguration } = toolRequire('./dist/common/index.js');
   const registry = createRegistry(loadConfiguration(configPath, undefined, []).grammars);
   const caseDir = join(here, 'cases');
-  const files = readdirSync(caseDir).filter((f) => /\.test\.(yaml|jsonc)$/.test(f)).sort();
+  const files = readdirSync(caseDir).filter((f) => /\.test\.(yaml|jsonc|events)$/.test(f)).sort();
   let passed = 0;
   let failedCount = 0;
   for (const f of files) {

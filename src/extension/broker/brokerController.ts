@@ -14,6 +14,9 @@ export class BrokerController extends Disposable {
   private session?: BrokerSession;
   private sessionDisposables: vscode.Disposable[] = [];
   private readonly statusBar = this.register(new BrokerStatusBar());
+  private readonly sessionChanged = this.register(new vscode.EventEmitter<BrokerSession | undefined>());
+  /** Fires with the new session when the broker starts, and with undefined when it stops. */
+  readonly onDidChangeSession = this.sessionChanged.event;
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
@@ -56,6 +59,7 @@ export class BrokerController extends Disposable {
     this.sessionDisposables = [session, session.onDidChange((stats) => this.statusBar.show(stats))];
     this.statusBar.show(session.current);
     await vscode.commands.executeCommand('setContext', 'eventscope.brokerRunning', true);
+    this.sessionChanged.fire(session);
     return session;
   }
 
@@ -67,6 +71,7 @@ export class BrokerController extends Disposable {
     for (const disposable of this.sessionDisposables.splice(0)) disposable.dispose();
     this.statusBar.hide();
     await vscode.commands.executeCommand('setContext', 'eventscope.brokerRunning', false);
+    this.sessionChanged.fire(undefined);
     this.log.info(`broker stopped; journal kept at ${session.journalFile}`);
   }
 

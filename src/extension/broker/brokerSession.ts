@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import * as vscode from 'vscode';
+import { BrokerAdminClient } from '../../core/broker/adminClient';
+import { ADMIN_TOKEN_ENV } from '../../core/broker/adminTypes';
 import { JournalFollower } from '../../core/trace/journal';
 import type { TraceRecord } from '../../core/trace/record';
 import { Ring } from '../../core/trace/ring';
@@ -29,14 +32,21 @@ export class BrokerSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<BrokerStats>();
   readonly onDidChange = this.changed.event;
   readonly records: Ring<TraceRecord>;
+  /** Records still in the ring, by ID, so deliveries read later from the journal find their event. */
+  private readonly byId = new Map<string, TraceRecord>();
+  private readonly recordsChanged = new vscode.EventEmitter<{ added: readonly TraceRecord[]; updated: readonly TraceRecord[] }>();
+  /** Fires after each journal read that brought new events or deliveries. */
+  readonly onDidRecord = this.recordsChanged.event;
   private readonly follower: JournalFollower;
   private poller?: NodeJS.Timeout;
   private stats: BrokerStats = { ports: { mqtt: 0, ws: 0, http: 0 }, events: 0, invalid: 0, rate: 0 };
 
   private constructor(
+    private readonly settings: BrokerSettings,
     private readonly child: ChildProcess,
+    /** The broker process's admin API: dead letters, redrive, replay, channel and client stats. */
+    readonly admin: BrokerAdminClient,
     readonly journalFile: string,
-    settings: BrokerSettings,
     private readonly log: Log,
   ) {
     this.records = new Ring(settings.traceRingSize);
@@ -56,19 +66,22 @@ export class BrokerSession implements vscode.Disposable {
       '--on-invalid', settings.onInvalid,
       '--max-message-bytes', String(settings.maxMessageBytes),
       '--trace', journalFile,
+      '--admin-port', '0',
     ];
-    const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The token travels in the environment, which other users cannot read from the process list.
+    const token = randomBytes(24).toString('hex');
+    const child = spawn(process.execPath, args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [ADMIN_TOKEN_ENV]: token }, stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: child.stderr }).on('line', (line) => log.warn(line));
-    const session = new BrokerSession(child, journalFile, settings, log);
     const exited = once(child, 'exit').then(([code]) => {
       throw new Error(`the broker exited (code ${String(code)}) before it was ready; see the Eventscope log`);
     });
     const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited])) as [string];
-    const match = /^ready mqtt=(\d+) ws=(\d+) http=(\d+)$/.exec(line);
+    const match = /^ready mqtt=(\d+) ws=(\d+) http=(\d+) admin=(\d+)$/.exec(line);
     if (!match) {
       child.kill();
       throw new Error(`unexpected broker output: ${line}`);
     }
+    const session = new BrokerSession(settings, child, new BrokerAdminClient(Number(match[4]), token), journalFile, log);
     session.stats.ports = { mqtt: Number(match[1]), ws: Number(match[2]), http: Number(match[3]) };
     child.once('exit', (code, signal) => {
       if (session.poller) log.warn(`the broker stopped unexpectedly (${signal ?? `code ${String(code)}`})`);
@@ -77,6 +90,17 @@ export class BrokerSession implements vscode.Disposable {
     session.poller = setInterval(() => void session.poll(), POLL_MS);
     log.info(`broker ready: mqtt=${match[1]} ws=${match[2]} http=${match[3]}, journal ${journalFile}`);
     return session;
+  }
+
+  /** A record still in the ring. */
+  record(id: string): TraceRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Base URL of the broker's HTTP publish endpoint, as this machine reaches it. */
+  get httpUrl(): string {
+    const host = ['0.0.0.0', '::', ''].includes(this.settings.host) ? '127.0.0.1' : this.settings.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.stats.ports.http}`;
   }
 
   get current(): BrokerStats {
@@ -95,6 +119,7 @@ export class BrokerSession implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.changed.dispose();
+    this.recordsChanged.dispose();
   }
 
   private stopPolling(): void {
@@ -104,8 +129,20 @@ export class BrokerSession implements vscode.Disposable {
 
   private async poll(): Promise<void> {
     try {
-      const { events } = await this.follower.read();
-      for (const record of events) this.records.push(record);
+      const { events, deliveries } = await this.follower.read();
+      for (const record of events) {
+        const evicted = this.records.push(record);
+        if (evicted) this.byId.delete(evicted.id);
+        this.byId.set(record.id, record);
+      }
+      const updated = new Set<TraceRecord>();
+      for (const { id, ...delivery } of deliveries) {
+        const record = this.byId.get(id);
+        if (!record) continue;
+        record.deliveries.push(delivery);
+        updated.add(record);
+      }
+      if (events.length > 0 || updated.size > 0) this.recordsChanged.fire({ added: events, updated: [...updated] });
       const invalid = events.filter((record) => !record.validation.valid).length;
       this.stats = { ...this.stats, events: this.stats.events + events.length, invalid: this.stats.invalid + invalid, rate: events.length / (POLL_MS / 1000) };
       this.changed.fire(this.stats);
