@@ -15,6 +15,7 @@ import { parseViewToHost, type ChangeSideView, type HostToView, type ReportView 
 import type { Ctx } from './ctx';
 import { toRange } from './diagnostics';
 import { Disposable } from './disposable';
+import { webviewHtml } from '../shared/webviewHtml';
 
 /** Shows a version of a file from a git revision or elsewhere, read-only, for "reveal" on the old side. */
 export class VersionContentProvider implements vscode.TextDocumentContentProvider {
@@ -228,24 +229,12 @@ class DiffReportPanel extends Disposable {
 
   private html(root: vscode.Uri): string {
     const webview = this.panel.webview;
-    // A fresh, unguessable nonce per render: only our script runs.
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'diffReport.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'diffReport.style.css'));
-    const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style.toString()}">
-<title>Eventscope changes</title>
-</head>
-<body>
-<main id="root"></main>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    return webviewHtml({
+      title: 'Eventscope changes',
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'diffReport.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'diffReport.style.css')).toString(),
+    });
   }
 }

@@ -5,7 +5,7 @@ import { chainOf } from '../../core/trace/chain';
 import type { TraceRecord } from '../../core/trace/record';
 import { schemaLocation } from '../../core/trace/schemaLocation';
 import { sequenceOf } from '../../core/trace/sequence';
-import { traceHtml } from '../../shared/traceHtml';
+import { webviewHtml } from '../../shared/webviewHtml';
 import { isViewToHost, type HostToView, type TraceDetail, type TraceRow, type ViewToHost } from '../../shared/traceProtocol';
 import type { BrokerSession } from '../broker/brokerSession';
 import type { Ctx } from '../ctx';
@@ -77,7 +77,8 @@ export class TracePanel extends Disposable {
     this.register(ctx.broker.onDidChangeSession((session) => this.follow(session)));
     this.follow(ctx.broker.running);
     const root = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
-    panel.webview.html = traceHtml({
+    panel.webview.html = webviewHtml({
+      title: 'Eventscope Trace',
       cspSource: panel.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'trace.js')).toString(),

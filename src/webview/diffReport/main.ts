@@ -15,7 +15,7 @@ const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as Partial<ViewState> | undefined;
 let state: ViewState = { filter: saved?.filter ?? 'all' };
 let current: ReportView | undefined;
-const root = document.getElementById('root') as HTMLElement;
+const root = document.getElementById('app') as HTMLElement;
 
 /** Builds an element; text goes in through textContent only, since report data is untrusted. */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {

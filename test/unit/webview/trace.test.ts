@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { traceHtml } from '../../../src/shared/traceHtml';
+import { webviewHtml } from '../../../src/shared/webviewHtml';
 import type { HostToView, TraceDetail, TraceRow } from '../../../src/shared/traceProtocol';
 import { ROOT } from '../helpers';
 
@@ -56,7 +56,7 @@ before(async () => {
       response.end(readFileSync(path.join(outdir, url.pathname.slice(1))));
       return;
     }
-    const html = traceHtml({ cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/trace.js`, styleUri: `${origin}/trace.css` });
+    const html = webviewHtml({ title: 'Eventscope Trace', cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/trace.js`, styleUri: `${origin}/trace.css` });
     response.writeHead(200, { 'content-type': 'text/html' });
     // Without the CSP, only the view's own escaping stands between a payload and the DOM.
     response.end(url.searchParams.get('csp') === 'off' ? html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '') : html);
