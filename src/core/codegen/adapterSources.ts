@@ -66,7 +66,8 @@ export class MqttTransport implements Transport {
       await this.client.publishAsync(message.address, Buffer.from(message.payload), options);
       return;
     }
-    const envelope = JSON.stringify({ headers: message.headers, payload: this.decoder.decode(message.payload) });
+    // The payload rides as a JSON value, as Eventscope's broker and any envelope-aware consumer read it.
+    const envelope = '{"headers":' + JSON.stringify(message.headers) + ',"payload":' + this.decoder.decode(message.payload) + '}';
     await this.client.publishAsync(message.address, envelope, options);
   }
 
@@ -94,9 +95,9 @@ export class MqttTransport implements Transport {
       return { address: topic, payload: new Uint8Array(payload), headers };
     }
     try {
-      const envelope = JSON.parse(payload.toString('utf8')) as { headers?: Record<string, string>; payload?: string };
-      if (typeof envelope.payload === 'string') {
-        return { address: topic, payload: new TextEncoder().encode(envelope.payload), headers: envelope.headers ?? {} };
+      const envelope = JSON.parse(payload.toString('utf8')) as { headers?: Record<string, string>; payload?: unknown };
+      if (typeof envelope === 'object' && envelope !== null && typeof envelope.headers === 'object' && 'payload' in envelope && Object.keys(envelope).length === 2) {
+        return { address: topic, payload: new TextEncoder().encode(JSON.stringify(envelope.payload)), headers: envelope.headers ?? {} };
       }
     } catch {
       // Not an envelope: a peer that is not a generated client; its bytes go on as they came.

@@ -9,6 +9,8 @@ import amqplib from 'amqplib';
 import mqtt from 'mqtt';
 import { connect as natsConnect } from 'nats';
 import WebSocket, { WebSocketServer } from 'ws';
+import { createAedesBroker, loadDocuments } from '../../../src/core/broker';
+import { TraceStore } from '../../../src/core/trace/store';
 import { EXAMPLES, validateFile } from '../helpers';
 import { freePort, generateInto, workspace } from './support';
 
@@ -56,7 +58,7 @@ function mqttBroker(name: string, port: number, protocolVersion: 4 | 5, stop: ()
     connect: async (generated) => [new generated.MqttTransport(await client()), new generated.MqttTransport(await client())],
     rawPublish: async (address, text) => {
       const raw = await client();
-      await raw.publishAsync(address, protocolVersion === 5 ? text : JSON.stringify({ headers: {}, payload: text }), { qos: 1 });
+      await raw.publishAsync(address, protocolVersion === 5 ? text : `{"headers":{},"payload":${text}}`, { qos: 1 });
     },
     stop: async () => {
       await Promise.all(clients.map((connected) => connected.endAsync(true)));
@@ -76,6 +78,15 @@ async function startAedes(): Promise<Broker> {
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
+}
+
+/** Eventscope's own broker, validating against the shop documents; what it traced is kept for the test. */
+const eventscopeTrace = new TraceStore();
+async function startEventscopeBroker(): Promise<Broker> {
+  const files = ['orders', 'payments', 'inventory', 'notifications'].map((service) => path.join(EXAMPLES, service, 'asyncapi.yaml'));
+  const broker = createAedesBroker({ mqttPort: 0, documents: await loadDocuments(files), trace: eventscopeTrace, onInvalid: 'pass' });
+  const { mqtt: port } = await broker.start();
+  return mqttBroker("Eventscope's broker", port!, 4, () => broker.close());
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -234,6 +245,7 @@ async function startWebSocketRelay(): Promise<Broker> {
 
 const BROKERS: { name: string; binary?: string; start(dir: string): Promise<Broker> }[] = [
   { name: 'aedes', start: () => startAedes() },
+  { name: "Eventscope's broker", start: () => startEventscopeBroker() },
   { name: 'mosquitto', binary: '/usr/sbin/mosquitto', start: (dir) => startMosquitto(dir) },
   { name: 'nats-server', binary: '/usr/sbin/nats-server', start: () => startNats() },
   { name: 'rabbitmq-server', binary: RABBITMQ_SERVER, start: (dir) => startRabbitMq(dir) },
@@ -345,3 +357,15 @@ for (const entry of BROKERS) {
     });
   });
 }
+
+it("Eventscope's broker judged the generated producer's messages valid and the hand-crafted one invalid", () => {
+  const placed = eventscopeTrace.records().filter((record) => record.message === 'OrderPlaced');
+  const valid = placed.filter((record) => record.validation.valid);
+  const invalid = placed.filter((record) => !record.validation.valid);
+  assert.ok(valid.length >= 2, `valid OrderPlaced events traced: ${valid.length}; ${JSON.stringify(placed.map((record) => [record.headers, record.validation.errors]))}`);
+  assert.deepEqual(
+    invalid.map((record) => record.topic),
+    ['shop/orders/ORD-2026-000666/placed'],
+    'only the hand-crafted message breaks the contract',
+  );
+});
