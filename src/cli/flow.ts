@@ -57,7 +57,7 @@ export async function flowCommand(args: string[]): Promise<number> {
     const where = finding.locations[0];
     process.stderr.write(`${where ? `${path.relative(cwd, where.file)}: ` : ''}${finding.severity} ${finding.code} ${finding.message}\n`);
   }
-  // elkjs (about 1.5 MB) loads only for this command.
+  // The renderers and the layout load only for this command.
   const [{ renderHtml, renderMermaid, renderSvg }, { layoutFlow }] = await Promise.all([import('../core/flow/render.js'), import('../core/flow/layout.js')]);
   let output: string;
   if (format === 'mermaid') output = renderMermaid(graph);

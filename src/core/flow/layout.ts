@@ -1,12 +1,10 @@
 /**
- * Positions for the system map from ELK's layered algorithm, producers on the left and consumers on
- * the right. elkjs is the Eclipse Layout Kernel compiled to plain JavaScript: no native code, no DOM,
- * and the same layered (Sugiyama) algorithm the Eclipse diagram tools use. Input is sorted by ID and
- * ELK keeps model order, so the same graph always gets the same picture.
+ * Positions for the system map from a layered layout, producers on the left and consumers on the
+ * right. Input is sorted by ID and the layout breaks ties by input order, so the same graph always
+ * gets the same picture.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { FlowGraph, FlowNode } from './graph';
+import { layered } from './layered';
 
 export interface Point {
   x: number;
@@ -57,59 +55,32 @@ export function textWidth(text: string): number {
   return Math.ceil(text.length * CHAR_WIDTH);
 }
 
-export async function layoutFlow(graph: FlowGraph): Promise<FlowLayout> {
+/** A promise, so that the layout can move off the calling thread without its callers changing. */
+export function layoutFlow(graph: FlowGraph): Promise<FlowLayout> {
   const nodes: FlowNode[] = [...graph.applications, ...graph.channels];
   const labels = new Map(nodes.map((node) => [node.id, nodeLabel(node)]));
-  const root: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-      'elk.edgeRouting': 'POLYLINE',
-      'elk.edgeLabels.placement': 'CENTER',
-      'elk.spacing.nodeNode': '24',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
-      'elk.spacing.edgeLabel': '4',
-      'elk.padding': '[top=16,left=16,bottom=16,right=16]',
-    },
-    children: nodes.map((node) => ({ id: node.id, width: textWidth(labels.get(node.id) ?? '') + 2 * NODE_PADDING, height: NODE_HEIGHT })),
-    edges: graph.edges.map((edge): ElkExtendedEdge => {
-      const text = edgeLabel(edge.messages);
-      return {
-        id: edge.id,
-        sources: [edge.from],
-        targets: [edge.to],
-        labels: text ? [{ id: `${edge.id}#label`, text, width: textWidth(text), height: LINE_HEIGHT }] : [],
-      };
+  const sizes = new Map(nodes.map((node) => [node.id, { width: textWidth(labels.get(node.id) ?? '') + 2 * NODE_PADDING, height: NODE_HEIGHT }]));
+  const edgeLabels = new Map(graph.edges.map((edge) => [edge.id, edgeLabel(edge.messages)]));
+  const placed = layered(
+    nodes.map((node) => ({ id: node.id, ...(sizes.get(node.id) as { width: number; height: number }) })),
+    graph.edges.map((edge) => {
+      const text = edgeLabels.get(edge.id) ?? '';
+      return { id: edge.id, from: edge.from, to: edge.to, label: text ? { width: textWidth(text), height: LINE_HEIGHT } : undefined };
     }),
-  };
-  const laidOut = await new ELK().layout(root);
-  const nodesById = new Map(nodes.map((node) => [node.id, node]));
-  const edgesById = new Map(graph.edges.map((edge) => [edge.id, edge]));
-  return {
-    width: Math.ceil(laidOut.width ?? 0),
-    height: Math.ceil(laidOut.height ?? 0),
-    nodes: (laidOut.children ?? []).map((child) => ({
-      node: nodesById.get(child.id) as FlowNode,
-      label: labels.get(child.id) ?? child.id,
-      x: child.x ?? 0,
-      y: child.y ?? 0,
-      width: child.width ?? 0,
-      height: child.height ?? 0,
-    })),
-    edges: (laidOut.edges ?? []).map((edge) => {
-      const flowEdge = edgesById.get(edge.id);
-      const section = edge.sections?.[0];
-      const label = edge.labels?.[0];
-      return {
-        id: edge.id,
-        from: flowEdge?.from ?? '',
-        to: flowEdge?.to ?? '',
-        label: label?.text ?? '',
-        points: section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [],
-        labelBox: label && { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 },
-      };
+    { node: 24, edge: 8, layer: 24, padding: 16 },
+  );
+  return Promise.resolve({
+    width: placed.width,
+    height: placed.height,
+    nodes: nodes.map((node) => {
+      const at = placed.nodes.get(node.id) as { x: number; y: number };
+      const size = sizes.get(node.id) as { width: number; height: number };
+      return { node, label: labels.get(node.id) ?? node.id, x: at.x, y: at.y, ...size };
     }),
-  };
+    edges: graph.edges.map((edge) => {
+      const route = placed.edges.get(edge.id);
+      const label = edgeLabels.get(edge.id) ?? '';
+      return { id: edge.id, from: edge.from, to: edge.to, label, points: route?.points ?? [], labelBox: label ? route?.labelBox : undefined };
+    }),
+  });
 }
