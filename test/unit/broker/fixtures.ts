@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -66,8 +66,89 @@ export interface Received {
   body: Record<string, unknown>;
 }
 
+/**
+ * A real MQTT client in a process of its own (clientProcess.ts), with the part of mqtt.js's API the tests
+ * use. Messages arrive as `message` events, as from an MqttClient; those that arrive while nobody listens
+ * (a redelivery right on connect) wait for the first listener.
+ */
+export class ProcessClient extends EventEmitter {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly unheard: [string, Buffer][] = [];
+  private sequence = 0;
+
+  private constructor(readonly options: { clientId: string }) {
+    super();
+    this.on('newListener', (event) => {
+      if (event !== 'message') return;
+      // After the listener is added: newListener fires before.
+      queueMicrotask(() => {
+        for (const [topic, body] of this.unheard.splice(0)) this.emit('message', topic, body);
+      });
+    });
+    this.child = spawn(process.execPath, ['--import', TSX, path.join(__dirname, 'clientProcess.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    createInterface({ input: this.child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      const reply = JSON.parse(line) as { id?: number; ok?: true; error?: string; event?: 'message'; topic?: string; body?: string };
+      if (reply.event === 'message') {
+        const body = Buffer.from(reply.body ?? '', 'base64');
+        if (this.listenerCount('message') > 0) this.emit('message', reply.topic, body);
+        else this.unheard.push([reply.topic ?? '', body]);
+      }
+      const waiting = reply.id === undefined ? undefined : this.pending.get(reply.id);
+      if (!waiting || reply.id === undefined) return;
+      this.pending.delete(reply.id);
+      if (reply.error === undefined) waiting.resolve();
+      else waiting.reject(new Error(`${this.options.clientId}: ${reply.error}`));
+    });
+    this.child.on('exit', () => {
+      for (const waiting of this.pending.values()) waiting.reject(new Error(`${this.options.clientId}: the client process exited`));
+      this.pending.clear();
+    });
+  }
+
+  /** With `holdAcks`, the client receives but never acknowledges, from the first message its session brings. */
+  static async connect(url: string, options: IClientOptions = {}, behaviour: { holdAcks?: boolean } = {}): Promise<ProcessClient> {
+    const clientId = options.clientId ?? `test-${process.pid}-${++clientSequence}`;
+    const client = new ProcessClient({ clientId });
+    await client.request({ op: 'connect', url, options: { ...options, clientId }, holdAcks: behaviour.holdAcks });
+    return client;
+  }
+
+  subscribeAsync(topics: string | string[], options: { qos?: 0 | 1 | 2 } = {}): Promise<void> {
+    return this.request({ op: 'subscribe', topics: ([] as string[]).concat(topics), qos: options.qos });
+  }
+
+  unsubscribeAsync(topics: string | string[]): Promise<void> {
+    return this.request({ op: 'unsubscribe', topics: ([] as string[]).concat(topics) });
+  }
+
+  publishAsync(topic: string, body: string, options: { qos?: 0 | 1 | 2 } = {}): Promise<void> {
+    return this.request({ op: 'publish', topic, body, qos: options.qos });
+  }
+
+  async endAsync(force = false): Promise<void> {
+    if (this.child.exitCode === null) await this.request({ op: 'end', force });
+    this.child.stdin?.end();
+  }
+
+  private request(command: Record<string, unknown>): Promise<void> {
+    const id = ++this.sequence;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.stdin?.write(`${JSON.stringify({ id, ...command })}\n`);
+    });
+  }
+}
+
+type MessageListener = (topic: string, body: Buffer) => void;
+/** What receives messages: an MqttClient in this process, or a ProcessClient. */
+interface MessageSource {
+  on(event: 'message', listener: MessageListener): unknown;
+  off(event: 'message', listener: MessageListener): unknown;
+}
+
 /** Resolves with the next `count` messages the client receives. */
-export function nextMessages(client: MqttClient, count: number): Promise<Received[]> {
+export function nextMessages(client: MessageSource, count: number): Promise<Received[]> {
   return new Promise((resolve) => {
     const received: Received[] = [];
     const onMessage = (topic: string, message: Buffer): void => {

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { MqttClient } from 'mqtt';
 import type { LoadedDocument } from '../../../src/core/broker';
-import { connect, envelope, example, loadShop, nextMessages, startBroker, untilTrace, type RunningBroker } from './fixtures';
+import { connect, envelope, example, loadShop, nextMessages, ProcessClient, startBroker, untilTrace, type RunningBroker } from './fixtures';
 
 const PLACED = 'shop/orders/ORD-2025-004217/placed';
 const REQUESTS = 'shop/payments/requests';
 
 let documents: LoadedDocument[];
 let running: RunningBroker;
-const clients: MqttClient[] = [];
+const clients: ProcessClient[] = [];
 
-async function client(options: Parameters<typeof connect>[1] = {}): Promise<MqttClient> {
-  const connected = await connect(running.mqttUrl, options);
+/** Each pattern's clients run in processes of their own, as services would. */
+async function client(options: Parameters<typeof ProcessClient.connect>[1] = {}, behaviour: Parameters<typeof ProcessClient.connect>[2] = {}): Promise<ProcessClient> {
+  const connected = await ProcessClient.connect(running.mqttUrl, options, behaviour);
   clients.push(connected);
   return connected;
 }
@@ -20,11 +20,6 @@ async function client(options: Parameters<typeof connect>[1] = {}): Promise<Mqtt
 function orderPlaced(orderId = 'ORD-2025-004217', messageId?: string): string {
   const { headers, payload } = example(documents, 'OrderPlaced');
   return envelope(messageId ? { ...headers, messageId } : headers, { ...payload, orderId });
-}
-
-/** A consumer that receives but never acknowledges: mqtt.js sends PUBACK only once handleMessage calls back. */
-function neverAck(consumer: MqttClient): void {
-  consumer.handleMessage = () => undefined;
 }
 
 before(async () => {
@@ -37,7 +32,7 @@ after(async () => {
   await running.close();
 });
 
-describe('broker patterns with real MQTT clients', () => {
+describe('broker patterns with real MQTT clients in their own processes', () => {
   it('fans one event out to every subscriber and traces each delivery', async () => {
     const subscribers = await Promise.all([client(), client(), client()]);
     await Promise.all(subscribers.map((subscriber) => subscriber.subscribeAsync('shop/orders/+/placed', { qos: 1 })));
@@ -84,9 +79,8 @@ describe('broker patterns with real MQTT clients', () => {
   });
 
   it('redelivers an unacknowledged QoS 1 message to a consumer that reconnects', async () => {
-    const first = await client({ clientId: 'billing', clean: false });
+    const first = await client({ clientId: 'billing', clean: false }, { holdAcks: true });
     await first.subscribeAsync(REQUESTS, { qos: 1 });
-    neverAck(first);
     const delivered = nextMessages(first, 1);
     const { headers, payload } = example(documents, 'PaymentRequested');
     const producer = await client();
@@ -114,8 +108,7 @@ describe('broker patterns with real MQTT clients', () => {
     const { headers, payload } = example(documents, 'OrderCancelled');
     const body = envelope(headers, { ...payload, orderId: 'ORD-2025-000777' });
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const flaky = await client({ clientId: 'flaky-worker', clean: false });
-      neverAck(flaky);
+      const flaky = await client({ clientId: 'flaky-worker', clean: false }, { holdAcks: true });
       const delivered = nextMessages(flaky, 1);
       if (attempt === 1) {
         await flaky.subscribeAsync(topic, { qos: 1 });
