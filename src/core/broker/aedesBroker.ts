@@ -9,7 +9,7 @@ import { correlationKeys, type TraceRecord, type ValidationError } from '../trac
 import { BoundedMap } from '../trace/ring';
 import type { TraceStore } from '../trace/store';
 import { Contract, ValidatorCache } from './contract';
-import { bodyMembersJson, decodeText, encodeBody } from './envelope';
+import { bodyJson, decodeText, encodeBody } from './envelope';
 import { handleHttp } from './http';
 import { watchPacketSizes } from './packetGuard';
 import { SharedSubscriptions } from './shared';
@@ -273,13 +273,13 @@ class AedesEventBroker implements EventBroker {
         message: check.message?.name,
         document: check.message?.document,
         headers: Object.keys(headers).length > 0 ? headers : undefined,
-        payload: decoded.payload,
+        payload: decoded.json ? undefined : decoded.payload,
         payloadIsText: decoded.json ? undefined : true,
         validation: check.validation,
         disposition: route === 'deliver' ? 'delivered' : route === 'dlq' ? 'dead-lettered' : 'rejected',
         correlation: correlationKeys(headers, decoded.payload, check.message?.correlationLocation),
-      }),
-      message.headers ? undefined : bodyMembersJson(text, decoded),
+      }, decoded.json ? { text, envelope: decoded.envelope } : undefined),
+      message.headers ? undefined : bodyJson(message.body, decoded),
     );
     // HTTP headers reach MQTT consumers in the envelope; MQTT bodies pass unchanged.
     const body = message.headers && Object.keys(message.headers).length > 0 ? encodeBody(headers, decoded.payload, !decoded.json) : message.body;
@@ -288,8 +288,20 @@ class AedesEventBroker implements EventBroker {
     return { record, route, body };
   }
 
-  /** A record in one object literal of one shape: spreading a partial record into another leaves V8 a slow object for every step after. */
-  private record(message: IncomingMessage, size: number, outcome: Pick<TraceRecord, 'validation' | 'disposition' | 'correlation'> & Partial<TraceRecord>): TraceRecord {
+  /**
+   * A record in one object literal of one shape: spreading a partial record into another leaves V8 a slow
+   * object for every step after. A JSON payload is kept as the body's text and parsed again when first
+   * read: the ring then holds one string per event instead of every object of its payload, which the
+   * garbage collector would otherwise walk until the event leaves the ring.
+   */
+  private record(
+    message: IncomingMessage,
+    size: number,
+    outcome: Pick<TraceRecord, 'validation' | 'disposition' | 'correlation'> & Partial<TraceRecord>,
+    body?: { text: string; envelope: boolean },
+  ): TraceRecord {
+    let payload = outcome.payload;
+    let unparsed = body;
     return {
       id: this.trace.nextId(),
       time: Date.now(),
@@ -304,7 +316,18 @@ class AedesEventBroker implements EventBroker {
       qos: message.qos ?? 0,
       size,
       headers: outcome.headers,
-      payload: outcome.payload,
+      get payload(): unknown {
+        if (unparsed) {
+          const value = JSON.parse(unparsed.text) as unknown;
+          payload = unparsed.envelope ? (value as { payload: unknown }).payload : value;
+          unparsed = undefined;
+        }
+        return payload;
+      },
+      set payload(value: unknown) {
+        payload = value;
+        unparsed = undefined;
+      },
       payloadIsText: outcome.payloadIsText,
       validation: outcome.validation,
       disposition: outcome.disposition,

@@ -28,6 +28,9 @@ export interface ContractChannel {
   /** Header names the messages declare, by lower case, so HTTP headers get their declared spelling back. */
   headerNames: Map<string, string>;
   matcher?: RegExp;
+  /** Topic levels of the address, and its text before the first parameter: most templates are ruled out by these before the regular expression runs. */
+  levels: number;
+  prefix: string;
 }
 
 export interface ContractCheck {
@@ -95,6 +98,13 @@ function withoutIds(schema: unknown): unknown {
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function levelCount(topic: string): number {
+  let levels = 1;
+  for (let index = topic.indexOf('/'); index >= 0; index = topic.indexOf('/', index + 1)) levels++;
+  return levels;
+}
+
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -105,7 +115,6 @@ export class Contract {
   private readonly literal = new Map<string, ContractChannel>();
   /** Templated channels, fewest parameters first, so the most specific address wins. */
   private readonly templated: ContractChannel[] = [];
-  private readonly topicCache = new Map<string, { channel: ContractChannel; params: Record<string, string> } | null>();
 
   constructor(
     readonly documents: readonly LoadedDocument[],
@@ -124,6 +133,8 @@ export class Contract {
             parameters: [],
             messages: [],
             headerNames: new Map(),
+            levels: levelCount(node.address),
+            prefix: node.address.slice(0, node.address.search(/\{|$/)),
           };
           const names: string[] = [];
           const pattern = node.address.split(/(\{[^}]+\})/).map((part) => {
@@ -160,22 +171,19 @@ export class Contract {
   }
 
   match(topic: string): { channel: ContractChannel; params: Record<string, string> } | undefined {
-    const cached = this.topicCache.get(topic);
-    if (cached !== undefined) return cached ?? undefined;
-    let found: { channel: ContractChannel; params: Record<string, string> } | null = null;
     const literal = this.literal.get(topic);
-    if (literal) found = { channel: literal, params: {} };
-    else {
-      for (const channel of this.templated) {
-        const groups = channel.matcher?.exec(topic);
-        if (!groups) continue;
-        found = { channel, params: Object.fromEntries(channel.parameters.map((parameter, index) => [parameter.name, groups[index + 1] ?? ''])) };
-        break;
-      }
+    if (literal) return { channel: literal, params: {} };
+    // No cache by topic: topics carry IDs, so nearly every one is new, and these checks cost less than a cache entry.
+    const levels = levelCount(topic);
+    for (const channel of this.templated) {
+      if (channel.levels !== levels || !topic.startsWith(channel.prefix)) continue;
+      const groups = channel.matcher?.exec(topic);
+      if (!groups) continue;
+      const params: Record<string, string> = {};
+      for (let index = 0; index < channel.parameters.length; index++) params[channel.parameters[index]?.name ?? ''] = groups[index + 1] ?? '';
+      return { channel, params };
     }
-    if (this.topicCache.size >= 10_000) this.topicCache.clear();
-    this.topicCache.set(topic, found);
-    return found ?? undefined;
+    return undefined;
   }
 
   /** Matches the topic to a channel and the body to one of its messages, and validates it. */

@@ -1,3 +1,6 @@
+import { isUtf8 } from 'node:buffer';
+import type { BodyJson } from '../trace/journal';
+
 /**
  * How headers travel over MQTT 3.1.1, which has none: a message whose body is a JSON object with exactly
  * the two keys `headers` (an object) and `payload` is an envelope; any other body is the payload itself,
@@ -35,15 +38,24 @@ export function decodeText(text: string): DecodedBody {
   return { headers: {}, payload: value, json: true, envelope: false };
 }
 
+const NEWLINE = 0x0a;
+const isJsonSpace = (byte: number | undefined): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d;
+
 /**
- * JSON text of an object whose members are the decoded `headers` (when there are any) and `payload`, cut
- * from the body's own text so the journal need not serialize them again; undefined when it cannot be.
+ * The body's own bytes as the JSON of the decoded `headers` (when there are any) and `payload`, so the
+ * journal need not serialize them again; undefined when they cannot serve.
  */
-export function bodyMembersJson(text: string, decoded: DecodedBody): string | undefined {
-  // A journal line must stay one line; JSON holds a raw newline only as whitespace between tokens.
-  if (!decoded.json || text.includes('\n')) return undefined;
-  if (!decoded.envelope) return `{"payload":${text}}`;
-  return Object.keys(decoded.headers).length > 0 ? text.trim() : undefined;
+export function bodyJson(body: Buffer, decoded: DecodedBody): BodyJson | undefined {
+  // A journal line must stay one line (JSON holds a raw newline only as whitespace between tokens), and
+  // be UTF-8 as the decoded text is.
+  if (!decoded.json || body.includes(NEWLINE) || !isUtf8(body)) return undefined;
+  if (!decoded.envelope) return { bytes: body, payloadOnly: true };
+  if (Object.keys(decoded.headers).length === 0) return undefined;
+  let start = 0;
+  let end = body.length;
+  while (isJsonSpace(body[start])) start++;
+  while (isJsonSpace(body[end - 1])) end--;
+  return { bytes: body.subarray(start, end), payloadOnly: false };
 }
 
 /** The body an MQTT consumer receives for these headers and payload. */

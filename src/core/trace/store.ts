@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Journal } from './journal';
+import { Journal, type BodyJson } from './journal';
 import { flowKeys, type Delivery, type TraceRecord } from './record';
 import { BoundedMap, Ring } from './ring';
 
@@ -57,10 +57,10 @@ export class TraceStore {
   }
 
   /**
-   * Adds an event: flags a duplicate message ID, links it to its cause, keeps and journals it. `bodyJson`
-   * is the JSON text the record's headers and payload were parsed from, if the caller has it (see `Journal.appendEvent`).
+   * Adds an event: flags a duplicate message ID, links it to its cause, keeps and journals it. `body` is
+   * the JSON the record's headers and payload were parsed from, if the caller has it (see `BodyJson`).
    */
-  add(record: TraceRecord, bodyJson?: string): TraceRecord {
+  add(record: TraceRecord, body?: BodyJson): TraceRecord {
     const messageId = record.correlation.messageId;
     if (messageId && record.origin !== 'replay' && record.origin !== 'redrive') {
       const first = this.firstByMessageId.get(messageId);
@@ -79,7 +79,7 @@ export class TraceStore {
     const evicted = this.ring.push(record);
     if (evicted) this.byId.delete(evicted.id);
     this.byId.set(record.id, record);
-    this.journal?.appendEvent(record, bodyJson);
+    this.journal?.appendEvent(record, body);
     for (const listener of this.listeners) listener(record);
     return record;
   }

@@ -47,6 +47,8 @@ describe('broker patterns with real MQTT clients in their own processes', () => 
     assert.equal(record.channel, 'shop/orders/{orderId}/placed');
     assert.deepEqual(record.params, { orderId: 'ORD-2025-004217' });
     assert.equal(record.producer, 'orders-service');
+    const sent = JSON.parse(orderPlaced()) as { headers: unknown; payload: unknown };
+    assert.deepEqual([record.headers, record.payload], [sent.headers, sent.payload]);
     assert.equal(record.validation.valid, true);
     assert.equal(record.correlation.correlationId, '6f1c2b0e-8a4d-4e57-9b3a-2d7c5e9f1a04');
     assert.equal(record.correlation.traceId, '4bf92f3577b34da6a3ce929d0e0e4736');

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { chainOf } from '../../../src/core/trace/chain';
 import { toMermaid, toOtlp } from '../../../src/core/trace/export';
-import { JournalFollower, eventLine, parseJournal, readJournal } from '../../../src/core/trace/journal';
+import { bodyJson, decodeBody } from '../../../src/core/broker/envelope';
+import { Journal, JournalFollower, eventLine, parseJournal, readJournal } from '../../../src/core/trace/journal';
 import { correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
 import { TraceStore } from '../../../src/core/trace/store';
 
@@ -148,6 +149,26 @@ describe('journal lines', () => {
     const line = eventLine(record, envelope.trim());
     assert.deepEqual(JSON.parse(line), { kind: 'event', ...record });
     assert.ok(!line.includes('\n'));
+  });
+
+  it('copies the body bytes as sent into the journal, an envelope or a bare payload', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-bytes-')), 'trace.jsonl');
+    const journal = new Journal(file, { id: 's', started: 1, documents: [] });
+    const base: TraceRecord = { ...full, headers: { h: 'v' }, payload: { b: [1, 2], s: 'é€😀' } };
+    delete base.payloadIsText;
+    const envelope = { ...base, id: 'e-envelope' };
+    const bare = { ...base, id: 'e-bare', headers: undefined };
+    const envelopeBytes = Buffer.from(' \t{"payload": {"b":[1, 2],"s":"é€😀"},\t"headers":{"h":"v"}}\r ');
+    const bareBytes = Buffer.from('{"b":[1, 2],"s":"é€😀"}');
+    assert.deepEqual(bodyJson(envelopeBytes, decodeBody(envelopeBytes)), { bytes: envelopeBytes.subarray(2, -2), payloadOnly: false });
+    assert.deepEqual(bodyJson(bareBytes, decodeBody(bareBytes)), { bytes: bareBytes, payloadOnly: true });
+    assert.equal(bodyJson(Buffer.from('{"a":\n1}'), decodeBody(Buffer.from('{"a":\n1}'))), undefined, 'a newline would break the line');
+    journal.appendEvent(envelope, bodyJson(envelopeBytes, decodeBody(envelopeBytes)));
+    journal.appendEvent(bare, bodyJson(bareBytes, decodeBody(bareBytes)));
+    journal.close();
+    const { records, skipped } = await readJournal(file);
+    assert.equal(skipped, 0);
+    assert.deepEqual(records, [envelope, { ...bare, headers: undefined }].map((record) => JSON.parse(JSON.stringify(record)) as TraceRecord));
   });
 });
 
