@@ -45,9 +45,12 @@ export interface FlowViewEdge {
   brief: string[];
 }
 
+/** What a map shows: every AsyncAPI document of the workspace, or one document. */
+export type FlowSource = { scope: 'system' } | { scope: 'document'; file: string };
+
 export interface FlowView {
   title: string;
-  scope: 'document' | 'system';
+  source: FlowSource;
   width: number;
   height: number;
   nodes: FlowViewNode[];
@@ -110,6 +113,8 @@ export type FlowViewToHost =
 
 /** The webview's persisted UI state (`setState`), restored after hiding, a reload or a VS Code restart. */
 export interface FlowViewState {
+  /** Kept so that the panel serializer knows which map to restore after a window reload. */
+  source?: FlowSource;
   filters: FlowFilters;
   /** Pan and zoom: the SVG viewport's translation and scale. */
   viewport?: { x: number; y: number; scale: number };

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Finding, Range } from '../../shared/findings';
-import type { FlowView, FlowViewEdge, FlowViewNode } from '../../shared/flowProtocol';
+import type { FlowSource, FlowView, FlowViewEdge, FlowViewNode } from '../../shared/flowProtocol';
 import type { JsonObject, MessageNode } from '../model/eventModel';
 import type { FlowDocument, FlowFinding, FlowGraph, FlowLocation } from './graph';
 import type { FlowLayout } from './layout';
@@ -74,7 +74,7 @@ function messageLines(names: readonly string[], byName: Map<string, MessageNode>
   });
 }
 
-export function buildFlowView(graph: FlowGraph, layout: FlowLayout, documents: readonly FlowDocument[], options: { title: string; scope: FlowView['scope'] }): FlowView {
+export function buildFlowView(graph: FlowGraph, layout: FlowLayout, documents: readonly FlowDocument[], options: { title: string; source: FlowSource }): FlowView {
   const docsByFile = new Map(documents.map((doc) => [doc.file, doc]));
   const byName = messagesByName(documents);
   const findingsByNode = new Map<string, FlowFinding[]>();
@@ -149,7 +149,7 @@ export function buildFlowView(graph: FlowGraph, layout: FlowLayout, documents: r
   }));
   return {
     title: options.title,
-    scope: options.scope,
+    source: options.source,
     width: layout.width,
     height: layout.height,
     nodes,

@@ -5,7 +5,7 @@ import { FlowMap } from './map';
 import { vscode } from './vscodeApi';
 
 const saved = vscode.getState();
-let state: FlowViewState = { filters: { ...NO_FLOW_FILTERS, ...saved?.filters }, viewport: saved?.viewport, focused: saved?.focused };
+let state: FlowViewState = { source: saved?.source, filters: { ...NO_FLOW_FILTERS, ...saved?.filters }, viewport: saved?.viewport, focused: saved?.focused };
 
 function save(patch: Partial<FlowViewState>): void {
   state = { ...state, ...patch };
@@ -114,6 +114,7 @@ document.addEventListener('keydown', (event) => {
 let rendered = false;
 
 function showGraph(view: FlowView): void {
+  save({ source: view.source });
   title.textContent = view.title;
   fillSelects(view);
   map.render(view, state.filters, state.focused);

@@ -20,7 +20,7 @@ describe('flow view model', () => {
   it('places the four example services and their channels, with servers, applications and schema briefs', async () => {
     const { documents } = await examples();
     const graph = buildFlowGraph(documents);
-    const view = buildFlowView(graph, await layoutFlow(graph), documents, { title: 'System', scope: 'system' });
+    const view = buildFlowView(graph, await layoutFlow(graph), documents, { title: 'System', source: { scope: 'system' } });
     assert.deepEqual(
       view.facets.applications.map((app) => app.label),
       ['Inventory Service', 'Notifications Service', 'Orders Service', 'Payments Service'],
@@ -66,7 +66,7 @@ operations:
     channel: { $ref: '#/channels/audit' }
 `);
     const graph = buildFlowGraph([doc]);
-    const view = buildFlowView(graph, await layoutFlow(graph), [doc], { title: 'Billing', scope: 'document' });
+    const view = buildFlowView(graph, await layoutFlow(graph), [doc], { title: 'Billing', source: { scope: 'document', file: doc.file } });
     const invoices = view.nodes.find((node) => node.id === 'channel:billing/invoices');
     assert.deepEqual(invoices?.tags, ['hot-path', 'invoicing']);
     assert.deepEqual(invoices?.servers, ['kafka']);
