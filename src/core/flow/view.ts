@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { Finding, Range } from '../../shared/findings';
 import type { FlowSource, FlowView, FlowViewEdge, FlowViewNode } from '../../shared/flowProtocol';
-import type { JsonObject, MessageNode } from '../model/eventModel';
-import type { FlowDocument, FlowFinding, FlowGraph, FlowLocation } from './graph';
+import type { EventModel, JsonObject, MessageNode } from '../model/eventModel';
+import { channelKey, type FlowDocument, type FlowFinding, type FlowGraph, type FlowLocation } from './graph';
 import type { FlowLayout } from './layout';
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -177,15 +177,31 @@ export function flowLocation(graph: FlowGraph, id: string, preferFile?: string):
 
 const isPrefix = (prefix: readonly string[], pointer: readonly string[]): boolean => prefix.length <= pointer.length && prefix.every((key, index) => pointer[index] === key);
 
-/** The node or edge written where the cursor is: the deepest operation or channel containing it, else the document's application. */
-export function flowItemAt(graph: FlowGraph, file: string, pointer: readonly string[]): string | undefined {
-  let best: { id: string; depth: number } | undefined;
+/**
+ * The node or edge written where the cursor is: the deepest operation or channel containing it, else the
+ * document's application. An operation with a reply has two edges; `model` (the file's) tells them apart:
+ * inside `reply` the reply's edge, elsewhere the request's.
+ */
+export function flowItemAt(graph: FlowGraph, file: string, pointer: readonly string[], model?: EventModel): string | undefined {
+  let best: { ids: string[]; path: readonly string[] } | undefined;
   const consider = (id: string, location: FlowLocation): void => {
-    if (location.file === file && isPrefix(location.path, pointer) && (!best || location.path.length > best.depth)) best = { id, depth: location.path.length };
+    if (location.file !== file || !isPrefix(location.path, pointer)) return;
+    if (!best || location.path.length > best.path.length) best = { ids: [id], path: location.path };
+    else if (location.path.length === best.path.length && !best.ids.includes(id)) best.ids.push(id);
   };
   for (const channel of graph.channels) for (const declaration of channel.declarations) consider(channel.id, declaration);
   for (const edge of graph.edges) for (const operation of edge.operations) consider(edge.id, operation);
-  return best?.id ?? graph.applications.find((app) => app.file === file)?.id;
+  if (!best) return graph.applications.find((app) => app.file === file)?.id;
+  const found: { ids: string[]; path: readonly string[] } = best;
+  if (found.ids.length > 1 && model) {
+    const operation = model.operations.find((candidate) => candidate.path.length === found.path.length && isPrefix(candidate.path, found.path));
+    const channelId = pointer[found.path.length] === 'reply' ? operation?.reply?.channelId : operation?.channelId;
+    const address = model.channels.find((channel) => channel.id === channelId)?.address;
+    const node = address === undefined || address === null ? undefined : `channel:${channelKey(address)}`;
+    const edge = found.ids.find((id) => id.startsWith(`${node}->`) || id.endsWith(`->${node}`));
+    if (edge) return edge;
+  }
+  return found.ids[0];
 }
 
 /** Each finding at each place it concerns, as a diagnostic-ready finding; locations whose file cannot be read are dropped. */

@@ -9,7 +9,7 @@ import { SourceMap } from '../../core/model/sourceMap';
 import type { TraceRecord } from '../../core/trace/record';
 import { isAsyncApiText } from '../../core/validate/detect';
 import type { Finding } from '../../shared/findings';
-import { isFlowViewToHost, type ExportFormat, type FlowHostToView, type FlowSource, type FlowViewState, type FlowViewToHost } from '../../shared/flowProtocol';
+import { isFlowViewToHost, type ExportFormat, type FlowHostToView, type FlowTraffic, type FlowSource, type FlowViewState, type FlowViewToHost } from '../../shared/flowProtocol';
 import { webviewHtml } from '../../shared/webviewHtml';
 import type { BrokerSession } from '../broker/brokerSession';
 import { workspaceReader } from '../compare';
@@ -56,6 +56,9 @@ export class FlowPanel extends Disposable {
   private exports = 0;
   private readonly rasterRequests = new Map<number, (dataUrl: string) => void>();
   private cursorMap?: { uri: string; version: number; map: SourceMap };
+  private readonly trafficPosted = this.register(new vscode.EventEmitter<FlowTraffic>());
+  /** Fires with each traffic snapshot sent to the webview. */
+  readonly onDidPostTraffic = this.trafficPosted.event;
 
   static async show(ctx: Ctx, source: FlowSource): Promise<FlowPanel> {
     const existing = FlowPanel.open.get(sourceKey(source));
@@ -128,6 +131,12 @@ export class FlowPanel extends Disposable {
     FlowPanel.publishFindings();
     super.dispose();
     this.panel.dispose();
+  }
+
+  /** The node or edge highlighted for the editor's cursor. */
+  get highlighted(): string | null | undefined {
+    const message = this.latest.get('highlight');
+    return message?.type === 'highlight' ? message.id : undefined;
   }
 
   /** The graph on the map now, for tests and the export. */
@@ -228,7 +237,8 @@ export class FlowPanel extends Disposable {
     if (this.cursorMap?.uri !== uri || this.cursorMap.version !== document.version) this.cursorMap = { uri, version: document.version, map: new SourceMap(document.getText()) };
     const offset = document.offsetAt(editor.selection.active);
     const pointer = this.cursorMap.map.nodeAt(offset)?.path ?? [];
-    this.post({ type: 'highlight', id: flowItemAt(graph, document.uri.fsPath, pointer) ?? null });
+    const model = this.documents.find((doc) => doc.file === document.uri.fsPath)?.model;
+    this.post({ type: 'highlight', id: flowItemAt(graph, document.uri.fsPath, pointer, model) ?? null });
   }
 
   private follow(session: BrokerSession | undefined): void {
@@ -255,7 +265,10 @@ export class FlowPanel extends Disposable {
   }
 
   private postTraffic(running: boolean): void {
-    if (this.traffic && this.panel.visible) this.post({ type: 'traffic', traffic: this.traffic.snapshot(Date.now()), running });
+    if (!this.traffic || !this.panel.visible) return;
+    const traffic = this.traffic.snapshot(Date.now());
+    this.post({ type: 'traffic', traffic, running });
+    this.trafficPosted.fire(traffic);
   }
 
   private post(message: FlowHostToView): void {

@@ -101,6 +101,10 @@ operations:
     assert.equal(flowItemAt(graph, payments, ['channels', 'paymentRequests', 'address']), 'channel:shop/payments/requests');
     assert.equal(flowItemAt(graph, orders, ['info', 'title']), 'app:Orders Service');
     assert.equal(flowItemAt(graph, '/elsewhere.yaml', ['channels']), undefined);
+    // A request/reply operation: the request's edge, or inside `reply` the reply's.
+    const model = documents[1]?.model;
+    assert.equal(flowItemAt(graph, payments, ['operations', 'onPaymentRequested', 'action'], model), 'channel:shop/payments/requests->app:Payments Service');
+    assert.equal(flowItemAt(graph, payments, ['operations', 'onPaymentRequested', 'reply', 'channel'], model), 'app:Payments Service->channel:shop/payments/replies');
   });
 
   it('turns each finding into a diagnostic at every place it concerns, on the key that declares it', async () => {
