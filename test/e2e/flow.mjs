@@ -46,9 +46,11 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
   await page.locator('.tab.active[aria-label*="asyncapi.yaml"]').waitFor({ timeout: 30_000 });
   const ordersText = readFileSync(path.join(workspace, 'orders/asyncapi.yaml'), 'utf8').split('\n');
   const keyLine = ordersText.findIndex((line, index) => ordersText[index + 1]?.trim() === 'address: shop/payments/requests') + 1;
-  await page.waitForFunction(() => /Ln \d+/.test(document.querySelector('.statusbar-item[id="status.editor.selection"]')?.textContent ?? ''));
+  await page
+    .waitForFunction((line) => new RegExp(`Ln ${line}\\b`).test(document.querySelector('.statusbar-item[id="status.editor.selection"]')?.textContent ?? ''), keyLine, { timeout: 30_000 })
+    .catch(() => undefined);
   assert.equal(await vscode.cursorLine(), keyLine, `the click revealed line ${keyLine} (paymentRequests:)`);
-  const tab = await page.locator('.tab.active').getAttribute('aria-label');
+  const tab = await page.locator('.tab.active[aria-label*="asyncapi.yaml"]').first().getAttribute('aria-label');
   assert.match(tab, /orders/, `the orders document is open: ${tab}`);
   step(`clicking the shop/payments/requests channel reveals its declaration on line ${keyLine}`);
 

@@ -103,6 +103,8 @@ export class FlowPanel extends Disposable {
       },
     });
     this.register(panel.onDidDispose(() => this.dispose()));
+    // A hidden map gets no traffic; once shown it catches up at once.
+    this.register(panel.onDidChangeViewState(() => this.postTraffic(this.ctx.broker.running !== undefined)));
     this.register(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.register(ctx.broker.onDidChangeSession((session) => this.follow(session)));
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChange(event.document)));
