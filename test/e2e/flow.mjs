@@ -31,7 +31,13 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
   // One node per shared address, however many documents declare it.
   assert.equal(labels('channel').filter((label) => label === 'shop/orders/{orderId}/placed').length, 1);
 
-  // The screenshot must show what the DOM says: the Orders Service box drawn in its stroke colour.
+  // The screenshot must show what the DOM says: the Orders Service box drawn in its stroke colour, at 1:1
+  // (found by the search, Enter focuses it, `1` is actual size around it).
+  await frame.fill('input[data-filter="search"]', 'Orders Service');
+  await frame.press('input[data-filter="search"]', 'Enter');
+  await frame.waitForFunction(() => document.activeElement?.classList.contains('node'));
+  await page.keyboard.press('1');
+  await frame.waitForFunction(() => / scale\(1\)$/.test(document.querySelector('.viewport')?.getAttribute('transform') ?? ''));
   const orders = frame.locator('.node.application', { hasText: 'Orders Service' }).first();
   const box = await orders.locator('rect').boundingBox();
   const stroke = await orders.locator('rect').evaluate((rect) => getComputedStyle(rect).stroke);
@@ -39,6 +45,8 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
   const region = { x: Math.floor(box.x) - 2, y: Math.floor(box.y) - 2, width: Math.ceil(box.width) + 4, height: Math.ceil(box.height) + 4 };
   const outline = await vscode.countPixels(png, region, stroke);
   assert.ok(outline > box.width, `the screenshot shows the Orders Service box outlined in ${stroke} (${outline} pixels around ${Math.round(box.width)}×${Math.round(box.height)})`);
+  await frame.fill('input[data-filter="search"]', '');
+  await frame.getByRole('button', { name: 'Fit the map to the view' }).click();
   step(`the system map shows the ${SERVICES.length} services and their ${CHANNELS.length} channels, in the DOM and on the screenshot`);
 
   // A click on a channel opens the document that declares it, on the channel's key.
@@ -50,8 +58,9 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
     .waitForFunction((line) => new RegExp(`Ln ${line}\\b`).test(document.querySelector('.statusbar-item[id="status.editor.selection"]')?.textContent ?? ''), keyLine, { timeout: 30_000 })
     .catch(() => undefined);
   assert.equal(await vscode.cursorLine(), keyLine, `the click revealed line ${keyLine} (paymentRequests:)`);
-  const tab = await page.locator('.tab.active[aria-label*="asyncapi.yaml"]').first().getAttribute('aria-label');
-  assert.match(tab, /orders/, `the orders document is open: ${tab}`);
+  // The breadcrumbs of the focused editor name the file's folder and the symbol at the cursor.
+  const crumbs = await page.locator('.editor-group-container.active .breadcrumbs-control').first().textContent();
+  assert.match(crumbs, /orders.*asyncapi\.yaml.*paymentRequests/, `the orders document is open at the channel: ${crumbs}`);
   step(`clicking the shop/payments/requests channel reveals its declaration on line ${keyLine}`);
 
   // Live traffic: the broker from the command, events over its HTTP endpoint, counts rising on the edge.

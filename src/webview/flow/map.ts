@@ -208,6 +208,10 @@ export class FlowMap {
     } else if (event.key === '+' || event.key === '=') this.panZoom.zoomCentered(1.25);
     else if (event.key === '-') this.panZoom.zoomCentered(0.8);
     else if (event.key === '0') this.fit();
+    else if (event.key === '1' && current) {
+      const { x, y } = center(current);
+      this.panZoom.centerOn(x, y, 1);
+    }
   }
 
   /** The visible node closest in the pressed direction, favouring those straight ahead. */

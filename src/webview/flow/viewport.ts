@@ -86,6 +86,12 @@ export class PanZoom {
     this.set({ scale, x: (box.width - width * scale) / 2, y: (box.height - height * scale) / 2 });
   }
 
+  /** Centres a drawing point at `scale`. */
+  centerOn(cx: number, cy: number, scale: number): void {
+    const box = this.surface.getBoundingClientRect();
+    this.set({ scale, x: box.width / 2 - cx * scale, y: box.height / 2 - cy * scale });
+  }
+
   /** Pans so that a drawing point is centred, when it is not already in view. */
   reveal(cx: number, cy: number): void {
     const box = this.surface.getBoundingClientRect();
