@@ -3,7 +3,7 @@
 export function webviewBundles({ production = false, outdir = 'dist/webview' } = {}) {
   return [
     {
-      entryPoints: { trace: 'src/webview/trace/main.ts', diffReport: 'src/webview/diffReport/main.ts', 'diffReport.style': 'src/webview/diffReport/style.css' },
+      entryPoints: { trace: 'src/webview/trace/main.ts', flow: 'src/webview/flow/main.ts', diffReport: 'src/webview/diffReport/main.ts', 'diffReport.style': 'src/webview/diffReport/style.css' },
       outdir,
       bundle: true,
       platform: 'browser',

@@ -8,6 +8,7 @@ import type { Ctx } from './ctx';
 import { publishOverHttp } from '../core/broker/httpPublish';
 import type { SendTestEventArgs } from './broker/testEventLens';
 import type { BrokerNode } from './views/brokerTree';
+import { FlowPanel } from './webviews/flowPanel';
 import { TracePanel } from './webviews/tracePanel';
 
 type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
@@ -124,6 +125,17 @@ export const COMMANDS: Record<string, CommandFactory> = {
   },
 
   'eventscope.showTrace': (ctx) => () => TracePanel.show(ctx),
+
+  'eventscope.showEventFlow': (ctx) => async (uri?: unknown) => {
+    const document = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!document || document.uri.scheme !== 'file' || !ctx.documents.isAsyncApi(document)) {
+      void vscode.window.showWarningMessage('Eventscope: open a saved AsyncAPI document to show its event flow.');
+      return undefined;
+    }
+    return FlowPanel.show(ctx, { scope: 'document', file: document.uri.fsPath });
+  },
+
+  'eventscope.showSystemFlow': (ctx) => () => FlowPanel.show(ctx, { scope: 'system' }),
 
   'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),
 

@@ -12,6 +12,7 @@ import { ScenarioService } from './broker/scenarios';
 import { TestEventLensProvider } from './broker/testEventLens';
 import { Log } from './log';
 import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
+import { FLOW_VIEW_TYPE, FlowPanelSerializer } from './webviews/flowPanel';
 import { TRACE_VIEW_TYPE, TracePanelSerializer } from './webviews/tracePanel';
 
 /** Everything the extension owns for its lifetime, disposed with it. */
@@ -37,6 +38,7 @@ export class Ctx extends Disposable {
     this.register(brokerView.onDidChangeVisibility((event) => this.brokerTree.setVisible(event.visible)));
     this.scenarios = this.register(new ScenarioService(this));
     this.register(vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, new TracePanelSerializer(this)));
+    this.register(vscode.window.registerWebviewPanelSerializer(FLOW_VIEW_TYPE, new FlowPanelSerializer(this)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
     this.register(vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { language: 'json' }], new TestEventLensProvider(this)));

@@ -23,6 +23,24 @@ export function toRange(range: Finding['range']): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
+export function toDiagnostic(finding: Finding): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
+  diagnostic.source = 'eventscope';
+  diagnostic.code = finding.code;
+  return diagnostic;
+}
+
+/** Sets each file's diagnostics in `collection` to its findings, a finding repeated at the same place once. */
+export function publishFindings(collection: vscode.DiagnosticCollection, findings: readonly Finding[]): void {
+  const byFile = new Map<string, Map<string, vscode.Diagnostic>>();
+  for (const finding of findings) {
+    let diagnostics = byFile.get(finding.file);
+    if (!diagnostics) byFile.set(finding.file, (diagnostics = new Map<string, vscode.Diagnostic>()));
+    diagnostics.set(`${finding.code}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`, toDiagnostic(finding));
+  }
+  for (const [file, diagnostics] of byFile) collection.set(vscode.Uri.file(file), [...diagnostics.values()]);
+}
+
 /**
  * Keeps the Problems panel in step with the AsyncAPI documents: validates on open and, debounced,
  * as you type; re-validates documents whose referenced files change; publishes each finding in the
@@ -149,10 +167,7 @@ export class DocumentService extends Disposable {
         const key = `${finding.code}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const diagnostic = new vscode.Diagnostic(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
-        diagnostic.source = 'eventscope';
-        diagnostic.code = finding.code;
-        diagnostics.push(diagnostic);
+        diagnostics.push(toDiagnostic(finding));
       }
       this.collection.set(this.uris.get(file) ?? vscode.Uri.file(file), diagnostics);
     }

@@ -45,7 +45,9 @@ export type HostToView =
   | { type: 'update'; rows: TraceRow[] }
   | { type: 'running'; running: boolean }
   | { type: 'detail'; detail: TraceDetail }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /** Sets the filters, as when the flow map opens the trace of one edge. */
+  | { type: 'filter'; filters: Partial<TraceFilters> };
 
 export type ViewToHost =
   | { type: 'ready' }
@@ -85,6 +87,7 @@ const HOST_TO_VIEW: Record<HostToView['type'], Shape> = {
   running: { running: 'boolean' },
   detail: { detail: 'object' },
   notice: { text: 'string' },
+  filter: { filters: 'object' },
 };
 
 function matches(value: unknown, shapes: Record<string, Shape>): boolean {

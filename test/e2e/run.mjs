@@ -1,10 +1,13 @@
 // End to end, as a person: a real browser drives a real VS Code (code-server) with the packaged
-// Eventscope installed, opens a corpus document, types an error, and reads the Problems panel.
+// Eventscope installed, opens a corpus document, types an error, and reads the Problems panel; then the
+// system map of examples/ (see flow.mjs).
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchBrowser, ROOT, startCodeServer } from '../vscode/codeServer.mjs';
+import { systemFlow } from './flow.mjs';
 import { VsCodePage } from './vscodePage.mjs';
 
 const vsix = process.argv[2] ?? path.join(ROOT, 'eventscope.vsix');
@@ -19,7 +22,18 @@ copyFileSync(path.join(ROOT, 'test/fixtures/corpus/v3', documentName), path.join
 // The quoted address on line 67 gains a parameter its channel does not declare.
 const ADDRESS_LINE = 67;
 
-const server = await startCodeServer({ extensions: [vsix], workspace });
+/** A port nobody listens on, for the broker's HTTP endpoint the test publishes to. */
+const httpPort = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+const server = await startCodeServer({
+  extensions: [vsix],
+  workspace,
+  settings: { 'eventscope.broker.mqttPort': 0, 'eventscope.broker.wsPort': 0, 'eventscope.broker.httpPort': httpPort },
+});
 const browser = await launchBrowser();
 let passed = 0;
 let failed = 0;
@@ -54,6 +68,18 @@ try {
   await vscode.screenshot(path.join(results, 'e2e-quick-fix.png'));
   console.log('✔ the "Declare parameter" quick fix clears the problem');
   passed++;
+
+  await systemFlow({
+    page,
+    vscode,
+    workspace,
+    results,
+    httpPort,
+    step: (text) => {
+      console.log(`✔ ${text}`);
+      passed++;
+    },
+  });
 } catch (error) {
   failed++;
   console.error(`✖ ${error.stack ?? error}`);

@@ -107,6 +107,51 @@ export class VsCodePage {
     );
   }
 
+  /** The frame of the webview whose document has `selector`: code-server nests each webview in two iframes. */
+  async webviewFrame(selector, timeoutMs = 90_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if (await frame.$(selector).catch(() => null)) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview showing ${selector} within ${timeoutMs} ms`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** The cursor's 1-based line, from the status bar's "Ln 12, Col 3". */
+  async cursorLine() {
+    const text = await this.page.locator('.statusbar-item[id="status.editor.selection"]').first().textContent();
+    const match = /Ln (\d+)/.exec(text ?? '');
+    if (!match) throw new Error(`no cursor position in the status bar: ${text}`);
+    return Number(match[1]);
+  }
+
+  /** Counts the pixels of a screenshot region within `tolerance` of an `rgb(r, g, b)` colour, in the page (a canvas). */
+  async countPixels(png, region, rgb, tolerance = 40) {
+    const [r, g, b] = rgb.match(/\d+/g).map(Number);
+    return this.page.evaluate(
+      async ({ dataUrl, region, color, tolerance }) => {
+        const image = new Image();
+        image.src = dataUrl;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = region.width;
+        canvas.height = region.height;
+        const context = canvas.getContext('2d');
+        context.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
+        const { data } = context.getImageData(0, 0, region.width, region.height);
+        let count = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (Math.abs(data[i] - color[0]) + Math.abs(data[i + 1] - color[1]) + Math.abs(data[i + 2] - color[2]) <= tolerance) count++;
+        }
+        return count;
+      },
+      { dataUrl: `data:image/png;base64,${png.toString('base64')}`, region, color: [r, g, b], tolerance },
+    );
+  }
+
   async screenshot(file) {
     return this.page.screenshot({ path: file });
   }

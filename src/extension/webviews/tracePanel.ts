@@ -6,7 +6,7 @@ import type { TraceRecord } from '../../core/trace/record';
 import { schemaLocation } from '../../core/trace/schemaLocation';
 import { sequenceOf } from '../../core/trace/sequence';
 import { webviewHtml } from '../../shared/webviewHtml';
-import { isViewToHost, type HostToView, type TraceDetail, type TraceRow, type ViewToHost } from '../../shared/traceProtocol';
+import { isViewToHost, type HostToView, type TraceDetail, type TraceFilters, type TraceRow, type ViewToHost } from '../../shared/traceProtocol';
 import type { BrokerSession } from '../broker/brokerSession';
 import type { Ctx } from '../ctx';
 import { toRange } from '../diagnostics';
@@ -90,6 +90,11 @@ export class TracePanel extends Disposable {
     if (TracePanel.current === this) TracePanel.current = undefined;
     super.dispose();
     this.panel.dispose();
+  }
+
+  /** Shows only the events the filters match; the webview keeps them as if typed. */
+  filter(filters: Partial<TraceFilters>): void {
+    this.post({ type: 'filter', filters });
   }
 
   private follow(session: BrokerSession | undefined): void {

@@ -63,8 +63,8 @@ function applyFilters(patch: Partial<TraceFilters>): void {
   table.setFilters(state.filters);
 }
 
-const filters = el('header', 'filters');
-filters.append(
+const filtersBar = el('header', 'filters');
+filtersBar.append(
   filterInput('channel', 'Channel'),
   filterInput('message', 'Message'),
   filterInput('client', 'Client'),
@@ -76,7 +76,15 @@ filters.append(
 );
 const main = el('main');
 main.append(table.element, detail.element);
-document.getElementById('app')?.append(filters, main);
+document.getElementById('app')?.append(filtersBar, main);
+
+/** Only known filter keys with values of the right kind: the message is checked by shape, not field by field. */
+function pickFilters(given: Partial<TraceFilters>): Partial<TraceFilters> {
+  const picked: Partial<TraceFilters> = {};
+  for (const key of ['channel', 'message', 'client', 'correlation'] as const) if (typeof given[key] === 'string') picked[key] = given[key];
+  if (given.validity === 'all' || given.validity === 'valid' || given.validity === 'invalid') picked.validity = given.validity;
+  return picked;
+}
 
 function setRunning(running: boolean): void {
   status.textContent = running ? '● live' : 'broker stopped';
@@ -105,6 +113,12 @@ function handle(message: HostToView): void {
     case 'notice':
       notice.textContent = message.text;
       return;
+    case 'filter': {
+      const filters = { ...NO_FILTERS, ...pickFilters(message.filters) };
+      for (const input of filtersBar.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-filter]')) input.value = filters[input.dataset.filter as keyof TraceFilters];
+      applyFilters(filters);
+      return;
+    }
     default: {
       const unexpected: never = message;
       throw new Error(`unhandled message ${JSON.stringify(unexpected)}`);

@@ -200,6 +200,14 @@ describe('trace webview in Chromium', () => {
     assert.equal(state.filters.channel, 'channel-3');
     assert.equal(state.filters.validity, 'invalid');
 
+    // The host sets filters (the flow map opening one edge's trace): the inputs show them and the table follows.
+    await post(page, { type: 'filter', filters: { channel: 'channel-4', message: 'OrderPlaced' } });
+    const filtered = rows.filter((candidate) => candidate.channel === 'shop/channel-4' && candidate.message === 'OrderPlaced').length;
+    await page.waitForFunction((count) => document.querySelector('.count')?.textContent === `${count} of 100000 events`, filtered);
+    assert.equal(await page.inputValue('input[data-filter="channel"]'), 'channel-4');
+    assert.equal(await page.inputValue('select[data-filter="validity"]'), 'all');
+    await post(page, { type: 'filter', filters: { channel: 'channel-3', validity: 'invalid' } });
+
     // Live appends land in the table while filters hold.
     await post(page, { type: 'append', rows: [row(100_003, { id: 'late', channel: 'shop/channel-3', valid: false })] });
     await page.waitForFunction((count) => document.querySelector('.count')?.textContent === `${count + 1} of 100001 events`, expected);
