@@ -131,6 +131,7 @@ export function eventLine(record: TraceRecord, bodyJson?: string): string {
   line += `,"disposition":${quote(record.disposition)},"correlation":${JSON.stringify(record.correlation)}`;
   if (record.duplicateOf !== undefined) line += `,"duplicateOf":${quote(record.duplicateOf)}`;
   if (record.causedBy !== undefined) line += `,"causedBy":${quote(record.causedBy)}`;
+  if (record.gap !== undefined) line += `,"gap":${JSON.stringify(record.gap)}`;
   line += `,"deliveries":${record.deliveries.length === 0 ? '[]' : JSON.stringify(record.deliveries)}`;
   const body = bodyJson ?? JSON.stringify({ headers: record.headers, payload: record.payload });
   return body.length > 2 ? `${line},${body.slice(1)}` : `${line}}`;
