@@ -51,11 +51,14 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Mosquitto on `port` (a free one by default); starting it again on the same port is a restart. */
-export async function startMosquitto(dir: string, port?: number): Promise<BrokerProcess> {
-  const listening = port ?? (await freePort());
+/**
+ * Mosquitto on `port` (a free one by default); starting it again on the same port is a restart. `config`
+ * adds lines to its configuration.
+ */
+export async function startMosquitto(dir: string, options: { port?: number; config?: readonly string[] } = {}): Promise<BrokerProcess> {
+  const listening = options.port ?? (await freePort());
   const config = path.join(dir, `mosquitto-${listening}.conf`);
-  await writeFile(config, `listener ${listening} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  await writeFile(config, [`listener ${listening} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...(options.config ?? []), ''].join('\n'));
   const child = spawn(MOSQUITTO, ['-c', config], { stdio: 'ignore' });
   await waitForPort(listening, child);
   return { port: listening, stop: () => stopChild(child) };
