@@ -120,7 +120,10 @@ export async function attachCommand(args: string[]): Promise<number> {
     `ready server=${endpoint.server} protocol=${endpoint.protocol} host=${endpoint.host}:${endpoint.port ?? ''} subscriptions=${tap.subscriptions().length} skipped=${tap.skipped.length}\n`,
   );
   // Status lines only with a journal: without one, stdout carries the events.
-  if (values.out) session.onStatus((status) => process.stdout.write(statusLine(status)));
+  if (values.out) {
+    process.stdout.write(statusLine(session.current));
+    session.onStatus((status) => process.stdout.write(statusLine(status)));
+  }
   await stopped;
   await session.detach();
   trace.close();

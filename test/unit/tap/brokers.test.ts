@@ -149,7 +149,7 @@ describe('tap on rabbitmq-server (AMQP 0-9-1)', { skip: skip(RABBITMQ_SERVER) },
 
     const trace = new TraceStore();
     const { session, tap } = await attachTap({ documents: await shopDocuments(), server: 'amqp', variables: { port: String(broker.port) }, trace });
-    const [tapQueue] = tap.subscriptions();
+    const tapQueue = tap.subscriptions()[0] ?? '';
     assert.ok(tapQueue?.startsWith('amq.gen-'), `a server-named queue: ${tapQueue}`);
     assert.deepEqual(
       tap.skipped.map((skipped) => skipped.address),
