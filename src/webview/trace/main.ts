@@ -79,7 +79,7 @@ main.append(table.element, detail.element);
 document.getElementById('app')?.append(filters, main);
 
 function setRunning(running: boolean): void {
-  status.textContent = running ? '● live' : 'broker stopped';
+  status.textContent = running ? '● live' : 'not live (no broker, no tap)';
   status.classList.toggle('live', running);
 }
 
