@@ -1,4 +1,4 @@
-import type { ConsumerMessages, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
+import type { Consumer, ConsumerMessages, Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import type { JsonObject } from '../model/eventModel';
 import { wildcardOf } from './servers';
 import type { Tap, TapChannel, TapHandlers, TapOptions } from './types';
@@ -15,13 +15,16 @@ export function jetStreamOf(channel: TapChannel): string | undefined {
 /**
  * NATS: a plain subscription per channel subject, never in the channel's queue group, so queue workers
  * keep every message. Channels whose binding names a JetStream stream get an ordered consumer instead:
- * ephemeral, unacknowledged, starting at new messages, and gone from the server when the tap stops.
+ * ephemeral, unacknowledged, starting at new messages, and deleted from the server when the tap detaches.
  */
 export class NatsTap implements Tap {
-  readonly skipped: { address: string; reason: string }[] = [];
+  /** JetStream channels whose stream the server did not have at the last connect. */
+  skipped: { address: string; reason: string }[] = [];
   private connection?: NatsConnection;
-  private readonly subjects: { subject: string; stream?: string }[];
+  private readonly subjects: { subject: string; stream?: string; address: string }[];
+  private readonly listening: string[] = [];
   private readonly active: (Subscription | ConsumerMessages)[] = [];
+  private readonly consumers: Consumer[] = [];
   private closing = false;
 
   constructor(private readonly options: TapOptions) {
@@ -31,7 +34,7 @@ export class NatsTap implements Tap {
       const subject = wildcardOf(channel.address, '.', '*', '>');
       const stream = jetStreamOf(channel);
       const key = `${stream ?? ''}\0${subject}`;
-      if (!seen.has(key)) this.subjects.push({ subject, stream });
+      if (!seen.has(key)) this.subjects.push({ subject, stream, address: channel.address });
       seen.add(key);
     }
   }
@@ -64,31 +67,43 @@ export class NatsTap implements Tap {
       }
       handlers.message({ topic: message.subject, body: Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength), headers });
     };
-    for (const { subject, stream } of this.subjects) {
+    this.skipped = [];
+    this.listening.length = 0;
+    for (const { subject, stream, address } of this.subjects) {
       if (stream) {
-        const consumer = await connection.jetstream().consumers.get(stream, { filterSubjects: subject, deliver_policy: nats.DeliverPolicy.New });
-        const messages = await consumer.consume({ callback: (message) => deliver(message) });
-        this.active.push(messages);
+        try {
+          // The server drops the consumer itself if a tap vanishes without detaching.
+          const consumer = await connection.jetstream().consumers.get(stream, { filterSubjects: subject, deliver_policy: nats.DeliverPolicy.New, inactive_threshold: 30_000 });
+          this.consumers.push(consumer);
+          this.active.push(await consumer.consume({ callback: (message) => deliver(message) }));
+          this.listening.push(`${stream}:${subject}`);
+        } catch (error) {
+          this.skipped.push({ address, reason: `no JetStream consumer on stream ${stream}: ${(error as Error).message}` });
+        }
         continue;
       }
       this.active.push(connection.subscribe(subject, { callback: (error, message) => !error && deliver(message) }));
+      this.listening.push(subject);
     }
     // The server has the subscriptions once a round trip has passed.
     await connection.flush();
   }
 
   subscriptions(): string[] {
-    return this.connection && !this.connection.isClosed() ? this.subjects.map(({ subject, stream }) => (stream ? `${stream}:${subject}` : subject)) : [];
+    return this.connection && !this.connection.isClosed() ? [...this.listening] : [];
   }
 
   async close(): Promise<void> {
     this.closing = true;
     const connection = this.connection;
     this.connection = undefined;
+    const open = connection !== undefined && !connection.isClosed();
     for (const subscription of this.active.splice(0)) {
       if ('unsubscribe' in subscription) subscription.unsubscribe();
-      else await subscription.close();
+      else if (open) await subscription.close();
     }
-    if (connection && !connection.isClosed()) await connection.close();
+    // An ordered consumer outlives its messages' iterator on the server: it is deleted here.
+    for (const consumer of this.consumers.splice(0)) if (open) await consumer.delete().catch(() => false);
+    if (open) await connection.close();
   }
 }

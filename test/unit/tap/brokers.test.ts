@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import amqplib from 'amqplib';
 import mqtt from 'mqtt';
-import { connect as natsConnect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { AckPolicy, connect as natsConnect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { attachTap } from '../../../src/core/tap';
 import type { TraceRecord } from '../../../src/core/trace/record';
 import { TraceStore } from '../../../src/core/trace/store';
@@ -219,9 +219,18 @@ describe('tap on nats-server', { skip: skip(NATS_SERVER) }, () => {
     await app.flush();
 
     const trace = new TraceStore();
-    const { session } = await attachTap({ documents: await shopDocuments(), server: 'nats', variables: { port: String(broker.port) }, trace });
+    const { session, tap } = await attachTap({ documents: await shopDocuments(), server: 'nats', variables: { port: String(broker.port) }, trace });
+    assert.deepEqual(
+      tap.skipped.map((skipped) => skipped.address),
+      ['js.orders.{orderId}.shipped'],
+      'this server runs no JetStream',
+    );
     const [info] = await tapConnections();
-    assert.deepEqual(info?.subscriptions_list_detail?.map((sub) => [sub.subject, sub.qgroup ?? null]), [['shop.orders.*.placed', null]]);
+    // Besides the client's own reply inbox (the JetStream lookup asked the server): the subject, in no queue group.
+    assert.deepEqual(
+      info?.subscriptions_list_detail?.filter((sub) => !sub.subject.startsWith('_INBOX.')).map((sub) => [sub.subject, sub.qgroup ?? null]),
+      [['shop.orders.*.placed', null]],
+    );
 
     for (let index = 0; index < COUNT; index++) {
       const headers = natsHeaders();
@@ -240,5 +249,54 @@ describe('tap on nats-server', { skip: skip(NATS_SERVER) }, () => {
     // The monitoring endpoint has no events: ask until the server has processed the close.
     for (let attempt = 0; attempt < 100 && (await tapConnections()).length > 0; attempt++) await delay(20);
     assert.deepEqual(await tapConnections(), []);
+  });
+});
+
+describe('tap on nats-server with JetStream', { skip: skip(NATS_SERVER) }, () => {
+  let temp: Awaited<ReturnType<typeof tempDir>>;
+  let broker: BrokerProcess;
+  let app: NatsConnection;
+
+  before(async () => {
+    temp = await tempDir();
+    broker = await startNatsServer(undefined, ['-js', '-sd', temp.dir]);
+    app = await natsConnect({ servers: `127.0.0.1:${broker.port}` });
+  });
+  after(async () => {
+    await app.close();
+    await broker.stop();
+    await temp.dispose();
+  });
+
+  it('reads the stream with an ordered consumer of its own, leaves the durable consumer every message, and leaves only it behind', async () => {
+    const manager = await app.jetstreamManager();
+    await manager.streams.add({ name: 'ORDERS', subjects: ['js.orders.>'] });
+    await manager.consumers.add('ORDERS', { durable_name: 'shipping', ack_policy: AckPolicy.Explicit });
+
+    const trace = new TraceStore();
+    const { session, tap } = await attachTap({ documents: await shopDocuments(), server: 'nats', variables: { port: String(broker.port) }, trace });
+    assert.deepEqual(tap.skipped, []);
+    assert.ok(tap.subscriptions().includes('ORDERS:js.orders.*.shipped'));
+    const js = app.jetstream();
+    for (let index = 0; index < COUNT; index++) await js.publish(`js.orders.ORD-${index}.shipped`, JSON.stringify(order(index)));
+    await js.publish('js.orders.ORD-999.shipped', JSON.stringify(INVALID_ORDER));
+    const records = await traced(trace, (all) => all.length === COUNT + 1);
+    assertTraced(records, (orderId) => `js.orders.${orderId}.shipped`, 'js.orders.{orderId}.shipped');
+
+    const shipping = await js.consumers.get('ORDERS', 'shipping');
+    const batch = await shipping.fetch({ max_messages: COUNT + 1, expires: 5_000 });
+    let consumed = 0;
+    for await (const message of batch) {
+      consumed++;
+      message.ack();
+      if (consumed === COUNT + 1) break;
+    }
+    assert.equal(consumed, COUNT + 1, 'the durable consumer got every message');
+
+    await session.detach();
+    const names = async (): Promise<string[]> => (await manager.consumers.list('ORDERS').next()).map((info) => info.name);
+    // Consumer deletion is not announced: ask until the server has processed it.
+    for (let attempt = 0; attempt < 100 && (await names()).length > 1; attempt++) await delay(20);
+    assert.deepEqual(await names(), ['shipping']);
   });
 });
