@@ -56,8 +56,10 @@ export class NatsTap implements Tap {
     });
     this.connection = connection;
     void connection.closed().then((error) => {
+      // A connection replaced or closed on purpose is no loss.
+      if (this.closing || this.connection !== connection) return;
       this.active.length = 0;
-      if (!this.closing) handlers.lost(error ? error.message : 'connection closed');
+      handlers.lost(error ? error.message : 'connection closed');
     });
     const deliver = (message: Msg | { subject: string; data: Uint8Array; headers?: MsgHdrs }): void => {
       let headers: Record<string, unknown> | undefined;

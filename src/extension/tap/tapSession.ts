@@ -93,6 +93,8 @@ export class TapSession implements vscode.Disposable {
       throw new Error(lastError.replace(/^eventscope: /, '') || `the tap exited (code ${String(code)}) before it was ready`);
     });
     const [ready] = (await Promise.race([once(lines, 'line'), exited])) as [string];
+    // Once ready, the exit is the session's to report, not this start's.
+    exited.catch(() => undefined);
     if (!ready.startsWith('ready ')) {
       child.kill();
       throw new Error(`unexpected tap output: ${ready}`);
