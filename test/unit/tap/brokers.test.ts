@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import amqplib from 'amqplib';
@@ -9,7 +11,10 @@ import { attachTap } from '../../../src/core/tap';
 import type { TraceRecord } from '../../../src/core/trace/record';
 import { TraceStore } from '../../../src/core/trace/store';
 import { MOSQUITTO, NATS_SERVER, RABBITMQ_SERVER, freePort, startMosquitto, startNatsServer, startRabbitMq, type BrokerProcess } from '../support/brokers';
+import { ROOT } from '../helpers';
 import { INVALID_ORDER, order, shopDocuments, tempDir, traced } from './support';
+
+const TLS = path.join(ROOT, 'test/fixtures/tap/tls');
 
 const COUNT = 50;
 
@@ -113,6 +118,36 @@ describe('tap on mosquitto (MQTT 5)', { skip: skip(MOSQUITTO) }, () => {
     await session.detach();
     assert.deepEqual(tap.subscriptions(), []);
     await countIs(() => baseline);
+  });
+});
+
+describe('tap on mosquitto over TLS', { skip: skip(MOSQUITTO) }, () => {
+  let temp: Awaited<ReturnType<typeof tempDir>>;
+  let broker: BrokerProcess;
+  let ca: string;
+
+  before(async () => {
+    temp = await tempDir();
+    broker = await startMosquitto(temp.dir, { config: [`certfile ${path.join(TLS, 'cert.pem')}`, `keyfile ${path.join(TLS, 'key.pem')}`] });
+    ca = await readFile(path.join(TLS, 'cert.pem'), 'utf8');
+  });
+  after(async () => {
+    await broker.stop();
+    await temp.dispose();
+  });
+
+  it('verifies the server certificate against the given CA, and refuses one it cannot verify', async () => {
+    const documents = await shopDocuments();
+    const variables = { port: String(broker.port) };
+    await assert.rejects(attachTap({ documents, server: 'mqtt', variables, tls: true, trace: new TraceStore() }), /self[- ]signed certificate/);
+    const trace = new TraceStore();
+    const { session } = await attachTap({ documents, server: 'mqtt', variables, tls: true, credentials: { ca }, trace });
+    const publisher = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, { ca, protocolVersion: 5, reconnectPeriod: 0 });
+    await publisher.publishAsync('shop/orders/ORD-1/placed', JSON.stringify(order(1)), { qos: 1 });
+    await publisher.endAsync();
+    const [record] = await traced(trace, (records) => records.length === 1);
+    assert.deepEqual([record!.message, record!.validation.valid], ['OrderPlaced', true]);
+    await session.detach();
   });
 });
 
