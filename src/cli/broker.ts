@@ -9,6 +9,7 @@ import { chainOf, timeline } from '../core/trace/chain';
 import { toMermaid, toOtlp } from '../core/trace/export';
 import { parseJournal } from '../core/trace/journal';
 import { TraceStore } from '../core/trace/store';
+import { ATTACH_USAGE, attachCommand } from './attach';
 import { UsageError } from './usage';
 
 
@@ -26,7 +27,8 @@ export const BROKER_USAGE = `  broker <doc...>      Run a local MQTT/HTTP broker
     --verbose                       log each connection and rejection to stderr
   trace export <file.jsonl>   Export a trace journal
     --format otlp|mermaid           OTLP JSON spans, or a Mermaid sequence diagram
-    --correlation <id>              only the chain of this correlation, trace or record ID`;
+    --correlation <id>              only the chain of this correlation, trace or record ID
+${ATTACH_USAGE}`;
 
 const POLICIES: readonly InvalidPolicy[] = ['pass', 'reject', 'dlq'];
 
@@ -147,7 +149,8 @@ function watchDocuments(files: string[], reload: () => Promise<void>, log: Logge
 
 export async function traceCommand(args: string[]): Promise<number> {
   const [subcommand, ...rest] = args;
-  if (subcommand !== 'export') throw new UsageError(`unknown trace command "${subcommand ?? ''}" (only "trace export")`);
+  if (subcommand === 'attach') return attachCommand(rest);
+  if (subcommand !== 'export') throw new UsageError(`unknown trace command "${subcommand ?? ''}" ("trace export" or "trace attach")`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

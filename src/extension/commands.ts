@@ -139,6 +139,30 @@ export const COMMANDS: Record<string, CommandFactory> = {
 
   'eventscope.refreshBrokerView': (ctx) => () => ctx.brokerTree.refresh(),
 
+  'eventscope.attachToServer': (ctx) => async (args?: unknown) => {
+    // Arguments come from tests or other extensions: checked, not trusted.
+    const given = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : undefined;
+    const variables = typeof given?.variables === 'object' && given.variables !== null ? Object.fromEntries(Object.entries(given.variables).map(([key, value]) => [key, String(value)])) : undefined;
+    const checked = given && typeof given.document === 'string' && typeof given.server === 'string' ? { document: given.document, server: given.server, variables } : undefined;
+    try {
+      const session = await ctx.taps.attach(checked);
+      if (session) void vscode.window.showInformationMessage(`Eventscope: attached to ${session.server}; its events show in the trace.`);
+      return session?.current;
+    } catch (error) {
+      ctx.log.error('attaching failed', error);
+      void vscode.window.showErrorMessage(`Eventscope: cannot attach: ${(error as Error).message}`);
+      return undefined;
+    }
+  },
+
+  'eventscope.detachFromServer': (ctx) => async (server?: unknown) => {
+    if (ctx.taps.attached.length === 0) {
+      void vscode.window.showInformationMessage('Eventscope: no server is attached.');
+      return;
+    }
+    await ctx.taps.detach(typeof server === 'string' ? server : undefined);
+  },
+
   'eventscope.redriveDeadLetter': (ctx) => async (node: unknown) => {
     const session = ctx.broker.running;
     const letter = deadLetterOf(node);

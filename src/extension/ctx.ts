@@ -11,6 +11,7 @@ import { LiveDiff } from './liveDiff';
 import { ScenarioService } from './broker/scenarios';
 import { TestEventLensProvider } from './broker/testEventLens';
 import { Log } from './log';
+import { TapController } from './tap/tapController';
 import { BrokerTreeProvider, type BrokerNode } from './views/brokerTree';
 import { FLOW_VIEW_TYPE, FlowPanelSerializer } from './webviews/flowPanel';
 import { TRACE_VIEW_TYPE, TracePanelSerializer } from './webviews/tracePanel';
@@ -21,6 +22,7 @@ export class Ctx extends Disposable {
   readonly config = new Config();
   readonly documents: DocumentService;
   readonly broker: BrokerController;
+  readonly taps: TapController;
   /** Earlier versions shown read-only when the comparison report reveals the old side of a change. */
   readonly versions = new VersionContentProvider();
   readonly codegen: Codegen;
@@ -31,6 +33,7 @@ export class Ctx extends Disposable {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
     this.broker = this.register(new BrokerController(extension, this.config, this.log));
+    this.taps = this.register(new TapController(extension, this.config, this.log));
     this.codegen = this.register(new Codegen(this));
     this.brokerTree = this.register(new BrokerTreeProvider(this.broker, this.log));
     const brokerView = this.register(vscode.window.createTreeView<BrokerNode>('eventscope.broker', { treeDataProvider: this.brokerTree }));

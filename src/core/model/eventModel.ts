@@ -11,7 +11,20 @@ export interface ServerNode {
   name: string;
   host: string;
   protocol: string;
+  protocolVersion?: string;
+  /** 3.x `pathname` (2.x keeps it in `url`, which `host` holds). */
+  pathname?: string;
+  /** `{name}` placeholders of host and pathname, with what the document offers for each. */
+  variables?: ServerVariable[];
+  bindings?: JsonObject;
   path: string[];
+}
+
+export interface ServerVariable {
+  name: string;
+  default?: string;
+  enum?: string[];
+  description?: string;
 }
 
 export interface ParameterNode {
@@ -26,6 +39,8 @@ export interface ChannelNode {
   parameters: ParameterNode[];
   messageIds: string[];
   bindings?: JsonObject;
+  /** Names of the servers the channel is available on; absent means all of them. */
+  servers?: string[];
   path: string[];
 }
 
@@ -79,6 +94,16 @@ const entries = (value: unknown): [string, JsonObject][] =>
   isObject(value) ? Object.entries(value).filter((entry): entry is [string, JsonObject] => isObject(entry[1])) : [];
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+function serverVariables(value: unknown): ServerVariable[] | undefined {
+  const variables = entries(value).map(([name, variable]) => ({
+    name,
+    default: str(variable.default),
+    enum: Array.isArray(variable.enum) ? variable.enum.map(String) : undefined,
+    description: str(variable.description),
+  }));
+  return variables.length > 0 ? variables : undefined;
+}
+
 /** Builds the model from the resolved document; returns undefined for a text that is not AsyncAPI 2.x/3.x. */
 export function buildEventModel(resolved: unknown): EventModel | undefined {
   if (!isObject(resolved)) return undefined;
@@ -100,6 +125,10 @@ export function buildEventModel(resolved: unknown): EventModel | undefined {
       // 2.x names one `url`; 3.x splits it into host and pathname.
       host: str(server.host) ?? str(server.url) ?? '',
       protocol: str(server.protocol) ?? '',
+      protocolVersion: str(server.protocolVersion) ?? (typeof server.protocolVersion === 'number' ? String(server.protocolVersion) : undefined),
+      pathname: str(server.pathname),
+      variables: serverVariables(server.variables),
+      bindings: isObject(server.bindings) ? (plain(server.bindings) as JsonObject) : undefined,
       path: ['servers', name],
     })),
     ...builder.result(),
@@ -118,7 +147,10 @@ class ModelBuilder {
   private readonly channelsById = new Map<string, ChannelNode>();
   private readonly usedMessageIds = new Set<string>();
 
+  private readonly serverNames = new Map<object, string>();
+
   constructor(private readonly doc: JsonObject) {
+    for (const [name, server] of entries(doc.servers)) this.serverNames.set(server, name);
     const components = isObject(doc.components) ? doc.components : {};
     for (const [key, message] of entries(components.messages)) this.componentMessageNames.set(message, key);
   }
@@ -148,6 +180,7 @@ class ModelBuilder {
         })),
         messageIds: [],
         bindings: isObject(channel.bindings) ? (plain(channel.bindings) as JsonObject) : undefined,
+        servers: Array.isArray(channel.servers) ? channel.servers.filter((name): name is string => typeof name === 'string') : undefined,
         path,
       };
       this.channels.push(node);
@@ -195,6 +228,8 @@ class ModelBuilder {
         })),
         messageIds: [],
         bindings: isObject(channel.bindings) ? (plain(channel.bindings) as JsonObject) : undefined,
+        // Resolved `$ref`s to servers are the server objects themselves.
+        servers: Array.isArray(channel.servers) ? channel.servers.map((server) => this.serverNames.get(server as object)).filter((name): name is string => name !== undefined) : undefined,
         path,
       };
       this.channelIds.set(channel, key);

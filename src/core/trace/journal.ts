@@ -201,6 +201,7 @@ function eventHead(record: TraceRecord): string {
   line += `,"disposition":${quote(record.disposition)},"correlation":${JSON.stringify(record.correlation)}`;
   if (record.duplicateOf !== undefined) line += `,"duplicateOf":${quote(record.duplicateOf)}`;
   if (record.causedBy !== undefined) line += `,"causedBy":${quote(record.causedBy)}`;
+  if (record.gap !== undefined) line += `,"gap":${JSON.stringify(record.gap)}`;
   line += `,"deliveries":${record.deliveries.length === 0 ? '[]' : JSON.stringify(record.deliveries)}`;
   return line;
 }

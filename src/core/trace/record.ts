@@ -11,7 +11,8 @@ export interface TraceRecord {
   /** The document that declares the matched message, for linking errors to the schema. */
   document?: string;
   producer: string;
-  origin: 'mqtt' | 'http' | 'replay' | 'redrive' | 'dlq';
+  /** `tap`: observed on a real broker by `trace attach`. */
+  origin: 'mqtt' | 'http' | 'replay' | 'redrive' | 'dlq' | 'tap';
   replayOf?: string;
   qos: number;
   size: number;
@@ -21,14 +22,27 @@ export interface TraceRecord {
   /** The body was not JSON, so `payload` holds its text. */
   payloadIsText?: boolean;
   validation: ValidationResult;
-  /** `delivered`, `rejected` (policy), `dead-lettered` (policy), `refused` (size limit). */
-  disposition: 'delivered' | 'rejected' | 'dead-lettered' | 'refused';
+  /**
+   * `delivered`, `rejected` (policy), `dead-lettered` (policy), `refused` (size limit); for a tap, `observed`,
+   * and `gap` for the span a lost connection left unobserved (`gap` holds it).
+   */
+  disposition: 'delivered' | 'rejected' | 'dead-lettered' | 'refused' | 'observed' | 'gap';
+  gap?: TraceGap;
   correlation: CorrelationKeys;
   /** The id of the first record that carried the same message ID. */
   duplicateOf?: string;
   /** The event this one was published in response to (same producer had just received it). */
   causedBy?: string;
   deliveries: Delivery[];
+}
+
+/** Time a tap could not see its broker: messages published then are missing from the trace. */
+export interface TraceGap {
+  from: number;
+  to: number;
+  reason: string;
+  /** Connection attempts it took to get back. */
+  attempts: number;
 }
 
 export interface Delivery {

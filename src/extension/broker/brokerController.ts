@@ -38,7 +38,7 @@ export class BrokerController extends Disposable {
 
   async start(): Promise<BrokerSession | undefined> {
     if (this.session) return this.session;
-    const documents = await this.findDocuments();
+    const documents = await findAsyncApiDocuments();
     if (documents.length === 0) {
       void vscode.window.showWarningMessage('Eventscope: no AsyncAPI document in the workspace declares channels for the broker.');
       return undefined;
@@ -74,14 +74,15 @@ export class BrokerController extends Disposable {
     this.sessionChanged.fire(undefined);
     this.log.info(`broker stopped; journal kept at ${session.journalFile}`);
   }
+}
 
-  private async findDocuments(): Promise<string[]> {
-    const candidates = await vscode.workspace.findFiles('**/*.{yaml,yml,json}', '**/{node_modules,.git,dist,out}/**', 5000);
-    const documents: string[] = [];
-    for (const uri of candidates) {
-      const head = new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, 8192));
-      if (uri.scheme === 'file' && isAsyncApiText(head)) documents.push(uri.fsPath);
-    }
-    return documents;
+/** The AsyncAPI documents of the workspace, as files on disk. */
+export async function findAsyncApiDocuments(): Promise<string[]> {
+  const candidates = await vscode.workspace.findFiles('**/*.{yaml,yml,json}', '**/{node_modules,.git,dist,out}/**', 5000);
+  const documents: string[] = [];
+  for (const uri of candidates) {
+    const head = new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, 8192));
+    if (uri.scheme === 'file' && isAsyncApiText(head)) documents.push(uri.fsPath);
   }
+  return documents;
 }

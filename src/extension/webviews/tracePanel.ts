@@ -7,12 +7,19 @@ import { schemaLocation } from '../../core/trace/schemaLocation';
 import { sequenceOf } from '../../core/trace/sequence';
 import { webviewHtml } from '../../shared/webviewHtml';
 import { isViewToHost, type HostToView, type TraceDetail, type TraceFilters, type TraceRow, type ViewToHost } from '../../shared/traceProtocol';
-import type { BrokerSession } from '../broker/brokerSession';
+import type { Ring } from '../../core/trace/ring';
 import type { Ctx } from '../ctx';
 import { toRange } from '../diagnostics';
 import { Disposable } from '../disposable';
 
 export const TRACE_VIEW_TYPE = 'eventscope.trace';
+
+/** Where trace records come from: the embedded broker's session, or a tap on a real broker. */
+export interface TraceSource {
+  readonly records: Ring<TraceRecord>;
+  record(id: string): TraceRecord | undefined;
+  readonly onDidRecord: vscode.Event<{ added: readonly TraceRecord[]; updated: readonly TraceRecord[] }>;
+}
 
 export function toRow(record: TraceRecord): TraceRow {
   return {
@@ -32,8 +39,9 @@ export function toRow(record: TraceRecord): TraceRow {
 }
 
 /**
- * The live trace of the broker: the webview renders the table and the detail; this side feeds it rows from
- * the broker session's journal follower and answers selections with the record's detail and its chain.
+ * The live trace of the broker and of the attached taps: the webview renders the table and the detail; this
+ * side feeds it rows from each source's journal follower and answers selections with the record's detail
+ * and its chain.
  */
 export class TracePanel extends Disposable {
   private static current?: TracePanel;
@@ -42,8 +50,7 @@ export class TracePanel extends Disposable {
   /** Resolves once the webview has loaded and said `ready`. */
   readonly whenReady = new Promise<void>((resolve) => (this.markReady = resolve));
   private readonly queue: HostToView[] = [];
-  private session?: BrokerSession;
-  private sessionListener?: vscode.Disposable;
+  private readonly sources = new Map<TraceSource, vscode.Disposable>();
 
   static show(ctx: Ctx): TracePanel {
     if (TracePanel.current) {
@@ -71,11 +78,13 @@ export class TracePanel extends Disposable {
   ) {
     super();
     TracePanel.current = this;
-    this.register({ dispose: () => void this.sessionListener?.dispose() });
+    this.register({ dispose: () => this.follow([]) });
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
-    this.register(ctx.broker.onDidChangeSession((session) => this.follow(session)));
-    this.follow(ctx.broker.running);
+    const followAll = (): void => this.follow([...(ctx.broker.running ? [ctx.broker.running] : []), ...ctx.taps.attached]);
+    this.register(ctx.broker.onDidChangeSession(followAll));
+    this.register(ctx.taps.onDidChangeSessions(followAll));
+    followAll();
     const root = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
     panel.webview.html = webviewHtml({
       title: 'Eventscope Trace',
@@ -97,22 +106,49 @@ export class TracePanel extends Disposable {
     this.post({ type: 'filter', filters });
   }
 
-  private follow(session: BrokerSession | undefined): void {
-    if (!session) {
-      this.post({ type: 'running', running: false });
-      return;
+  /** Follows exactly these sources; those gone keep their rows in the view until the next reset. */
+  private follow(sources: readonly TraceSource[]): void {
+    for (const [source, listener] of this.sources) {
+      if (sources.includes(source)) continue;
+      listener.dispose();
+      this.sources.delete(source);
     }
-    this.sessionListener?.dispose();
-    this.session = session;
-    this.sessionListener = session.onDidRecord(({ added, updated }) => {
-      if (added.length > 0) this.post({ type: 'append', rows: added.map(toRow) });
-      if (updated.length > 0) this.post({ type: 'update', rows: updated.map(toRow) });
-    });
-    if (this.ready) this.reset();
+    let added = false;
+    for (const source of sources) {
+      if (this.sources.has(source)) continue;
+      added = true;
+      this.sources.set(
+        source,
+        source.onDidRecord(({ added: rows, updated }) => {
+          if (rows.length > 0) this.post({ type: 'append', rows: rows.map(toRow) });
+          if (updated.length > 0) this.post({ type: 'update', rows: updated.map(toRow) });
+        }),
+      );
+    }
+    if (added && this.ready) this.reset();
+    else this.post({ type: 'running', running: this.running });
+  }
+
+  private get running(): boolean {
+    return this.ctx.broker.running !== undefined || this.ctx.taps.attached.length > 0;
+  }
+
+  private allRecords(): TraceRecord[] {
+    const sources = [...this.sources.keys()];
+    const records = sources.flatMap((source) => source.records.toArray());
+    return sources.length > 1 ? records.sort((a, b) => a.time - b.time) : records;
+  }
+
+  private findRecord(id: string): TraceRecord | undefined {
+    for (const source of this.sources.keys()) {
+      const record = source.record(id);
+      if (record) return record;
+    }
+    return undefined;
   }
 
   private reset(): void {
-    this.post({ type: 'reset', rows: this.session?.records.toArray().map(toRow) ?? [], running: this.ctx.broker.running !== undefined });
+    this.post({ type: 'reset', rows: this.allRecords().map(toRow), running: this.running });
   }
 
   private post(message: HostToView): void {
@@ -141,7 +177,7 @@ export class TracePanel extends Disposable {
         for (const queued of this.queue.splice(0)) if (queued.type !== 'reset') this.post(queued);
         return;
       case 'select': {
-        const record = this.session?.record(message.id);
+        const record = this.findRecord(message.id);
         if (record) this.post({ type: 'detail', detail: this.detail(record) });
         return;
       }
@@ -163,7 +199,7 @@ export class TracePanel extends Disposable {
 
   private detail(record: TraceRecord): TraceDetail {
     const chainKey = record.correlation.correlationId ?? record.correlation.traceId;
-    const steps = chainOf(this.session?.records.toArray() ?? [record], chainKey ?? record.id);
+    const steps = chainOf(this.allRecords(), chainKey ?? record.id);
     const facts: [string, string][] = [
       ['ID', record.id],
       ['Time', new Date(record.time).toISOString()],
@@ -183,6 +219,7 @@ export class TracePanel extends Disposable {
     if (record.duplicateOf) facts.push(['Duplicate of', record.duplicateOf]);
     if (record.causedBy) facts.push(['Caused by', record.causedBy]);
     if (record.replayOf) facts.push(['Replay of', record.replayOf]);
+    if (record.gap) facts.push(['Gap', `${new Date(record.gap.from).toISOString()} – ${new Date(record.gap.to).toISOString()}: ${record.gap.reason}, ${record.gap.attempts} attempt(s)`]);
     if (record.document) facts.push(['Document', vscode.workspace.asRelativePath(record.document)]);
     return {
       id: record.id,
@@ -199,7 +236,7 @@ export class TracePanel extends Disposable {
   }
 
   private async openError(id: string, index: number): Promise<void> {
-    const record = this.session?.record(id);
+    const record = this.findRecord(id);
     const error = record?.validation.errors[index];
     if (!record?.document || !error?.schemaPath) return;
     const location = schemaLocation(record.document, error.schemaPath, readText);

@@ -87,7 +87,7 @@ function pickFilters(given: Partial<TraceFilters>): Partial<TraceFilters> {
 }
 
 function setRunning(running: boolean): void {
-  status.textContent = running ? '● live' : 'broker stopped';
+  status.textContent = running ? '● live' : 'not live (no broker, no tap)';
   status.classList.toggle('live', running);
 }
 

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +10,8 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { createAedesBroker, loadDocuments } from '../../../src/core/broker';
 import { TraceStore } from '../../../src/core/trace/store';
 import { EXAMPLES, validateFile } from '../helpers';
-import { freePort, generateInto, workspace } from './support';
+import { MOSQUITTO, NATS_SERVER, RABBITMQ_SERVER, startMosquitto, startNatsServer, startRabbitMq } from '../support/brokers';
+import { generateInto, workspace } from './support';
 
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return */
 // Generated modules are imported at run time from a temp folder, so the test sees them untyped.
@@ -26,23 +25,6 @@ interface Broker {
   /** Publishes raw bytes as a foreign, non-generated peer would. */
   rawPublish(address: string, text: string): Promise<void>;
   stop(): Promise<void>;
-}
-
-function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null): void => reject(new Error(`broker exited with ${code} before listening`));
-    child.once('exit', onExit);
-    const attempt = (): void => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        child.off('exit', onExit);
-        resolve();
-      });
-      socket.once('error', () => setImmediate(attempt));
-    };
-    attempt();
-  });
 }
 
 function mqttBroker(name: string, port: number, protocolVersion: 4 | 5, stop: () => Promise<void>): Broker {
@@ -89,30 +71,16 @@ async function startEventscopeBroker(): Promise<Broker> {
   return mqttBroker("Eventscope's broker", port!, 4, () => broker.close());
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-async function startMosquitto(dir: string): Promise<Broker> {
-  const port = await freePort();
-  const config = path.join(dir, 'mosquitto.conf');
-  await writeFile(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-  const child = spawn('/usr/sbin/mosquitto', ['-c', config], { stdio: 'ignore' });
-  await waitForPort(port, child);
-  return mqttBroker('mosquitto', port, 5, () => stopChild(child));
+async function startMosquittoBroker(dir: string): Promise<Broker> {
+  const mosquitto = await startMosquitto(dir);
+  return mqttBroker('mosquitto', mosquitto.port, 5, () => mosquitto.stop());
 }
 
 async function startNats(): Promise<Broker> {
-  const port = await freePort();
-  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await waitForPort(port, child);
+  const server = await startNatsServer();
   const connections: Awaited<ReturnType<typeof natsConnect>>[] = [];
   const connection = async (): Promise<Awaited<ReturnType<typeof natsConnect>>> => {
-    const connected = await natsConnect({ servers: `127.0.0.1:${port}` });
+    const connected = await natsConnect({ servers: `127.0.0.1:${server.port}` });
     connections.push(connected);
     return connected;
   };
@@ -127,58 +95,16 @@ async function startNats(): Promise<Broker> {
     },
     stop: async () => {
       await Promise.all(connections.map((connected) => connected.close()));
-      await stopChild(child);
+      await server.stop();
     },
   };
 }
 
-/** The Debian package's /usr/sbin wrapper switches to the rabbitmq user and its /var paths; this script runs as us. */
-const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
-
-/**
- * A private RabbitMQ node: its own name, ports, data and log folders, Erlang cookie (in HOME) and epmd port,
- * so it neither touches nor meets a system RabbitMQ. Ready when it logs that the broker started.
- */
-async function startRabbitMq(dir: string): Promise<Broker> {
-  const base = path.join(dir, 'rabbitmq');
-  await mkdir(base, { recursive: true });
-  await writeFile(path.join(base, 'enabled_plugins'), '[].\n');
-  await writeFile(path.join(base, 'rabbitmq-env.conf'), '');
-  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
-  const env = {
-    ...process.env,
-    HOME: base,
-    ERL_EPMD_PORT: String(epmdPort),
-    RABBITMQ_NODENAME: `eventscope${process.pid}@localhost`,
-    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
-    RABBITMQ_NODE_PORT: String(port),
-    RABBITMQ_DIST_PORT: String(distPort),
-    RABBITMQ_MNESIA_BASE: path.join(base, 'mnesia'),
-    RABBITMQ_LOG_BASE: path.join(base, 'log'),
-    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(base, 'enabled_plugins'),
-    RABBITMQ_CONF_ENV_FILE: path.join(base, 'rabbitmq-env.conf'),
-    RABBITMQ_CONFIG_FILE: path.join(base, 'rabbitmq'),
-    RABBITMQ_ADVANCED_CONFIG_FILE: path.join(base, 'advanced.config'),
-  };
-  // Its own process group, so stopping it ends the shell script and the Erlang VM under it.
-  const child = spawn(RABBITMQ_SERVER, [], { cwd: base, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null): void => reject(new Error(`rabbitmq-server exited with ${code} before it started:\n${output}`));
-    child.once('exit', onExit);
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Starting broker\.\.\. completed/.test(output)) {
-        child.off('exit', onExit);
-        resolve();
-      }
-    });
-  });
-  child.stdout.resume();
+async function startRabbitMqBroker(dir: string): Promise<Broker> {
+  const rabbit = await startRabbitMq(dir);
   const connections: Awaited<ReturnType<typeof amqplib.connect>>[] = [];
   const channel = async (): Promise<amqplib.Channel> => {
-    const connection = await amqplib.connect(`amqp://guest:guest@127.0.0.1:${port}`);
+    const connection = await amqplib.connect(rabbit.url);
     connections.push(connection);
     return connection.createChannel();
   };
@@ -194,13 +120,7 @@ async function startRabbitMq(dir: string): Promise<Broker> {
     },
     stop: async () => {
       await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        process.kill(-child.pid!, 'SIGTERM');
-      });
-      // Erlang started an epmd daemon on our private port; it outlives the node unless told to go.
-      await new Promise<void>((resolve) => spawn('epmd', ['-kill'], { env, stdio: 'ignore' }).once('exit', () => resolve()));
+      await rabbit.stop();
     },
   };
 }
@@ -246,9 +166,9 @@ async function startWebSocketRelay(): Promise<Broker> {
 const BROKERS: { name: string; binary?: string; start(dir: string): Promise<Broker> }[] = [
   { name: 'aedes', start: () => startAedes() },
   { name: "Eventscope's broker", start: () => startEventscopeBroker() },
-  { name: 'mosquitto', binary: '/usr/sbin/mosquitto', start: (dir) => startMosquitto(dir) },
-  { name: 'nats-server', binary: '/usr/sbin/nats-server', start: () => startNats() },
-  { name: 'rabbitmq-server', binary: RABBITMQ_SERVER, start: (dir) => startRabbitMq(dir) },
+  { name: 'mosquitto', binary: MOSQUITTO, start: (dir) => startMosquittoBroker(dir) },
+  { name: 'nats-server', binary: NATS_SERVER, start: () => startNats() },
+  { name: 'rabbitmq-server', binary: RABBITMQ_SERVER, start: (dir) => startRabbitMqBroker(dir) },
   { name: 'a WebSocket relay', start: () => startWebSocketRelay() },
 ];
 

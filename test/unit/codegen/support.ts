@@ -1,5 +1,4 @@
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TransportKind } from '../../../src/core/codegen/adapterSources';
@@ -16,12 +15,4 @@ export async function workspace(): Promise<{ dir: string; dispose(): Promise<voi
 
 export async function generateInto(document: string, outDir: string, transport?: TransportKind): Promise<Awaited<ReturnType<typeof generateFromFile>>> {
   return generateFromFile(document, outDir, createRefReader(), { transport });
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -133,6 +133,7 @@ describe('journal lines', () => {
     correlation: { correlationId: 'k', traceId: 't', parentSpanId: 'p', cloudEvents: { id: 'x', source: 's', type: 'y' }, messageId: 'm' },
     duplicateOf: 'e-0',
     causedBy: 'e-00',
+    gap: { from: 1, to: 2, reason: 'connection closed', attempts: 3 },
     deliveries: [{ consumer: 'c', time: 1, qos: 1, outcome: 'acked', attempt: 2 }],
   } satisfies Required<TraceRecord>;
 
