@@ -11,12 +11,11 @@ import { isAsyncApiText } from '../../core/validate/detect';
 import type { Finding } from '../../shared/findings';
 import { isFlowViewToHost, type ExportFormat, type FlowHostToView, type FlowTraffic, type FlowSource, type FlowViewState, type FlowViewToHost } from '../../shared/flowProtocol';
 import { webviewHtml } from '../../shared/webviewHtml';
-import type { BrokerSession } from '../broker/brokerSession';
 import { workspaceReader } from '../compare';
 import type { Ctx } from '../ctx';
 import { publishFindings, toRange } from '../diagnostics';
 import { Disposable } from '../disposable';
-import { TracePanel } from './tracePanel';
+import { TracePanel, type TraceSource } from './tracePanel';
 
 export const FLOW_VIEW_TYPE = 'eventscope.flow';
 const REFRESH_DELAY_MS = 400;
@@ -49,7 +48,7 @@ export class FlowPanel extends Disposable {
   private documents: LoadedDocument[] = [];
   private current?: { graph: FlowGraph; layout: FlowLayout };
   private traffic?: FlowTrafficStats;
-  private sessionListener?: vscode.Disposable;
+  private sourceListeners: vscode.Disposable[] = [];
   private refreshTimer?: NodeJS.Timeout;
   private trafficTimer?: NodeJS.Timeout;
   private building = Promise.resolve();
@@ -97,16 +96,17 @@ export class FlowPanel extends Disposable {
     FlowPanel.collection ??= ctx.own(vscode.languages.createDiagnosticCollection('eventscope-flow'));
     this.register({
       dispose: () => {
-        this.sessionListener?.dispose();
+        for (const listener of this.sourceListeners) listener.dispose();
         clearTimeout(this.refreshTimer);
         clearInterval(this.trafficTimer);
       },
     });
     this.register(panel.onDidDispose(() => this.dispose()));
     // A hidden map gets no traffic; once shown it catches up at once.
-    this.register(panel.onDidChangeViewState(() => this.postTraffic(this.ctx.broker.running !== undefined)));
+    this.register(panel.onDidChangeViewState(() => this.postTraffic(this.liveSources().length > 0)));
     this.register(panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
-    this.register(ctx.broker.onDidChangeSession((session) => this.follow(session)));
+    this.register(ctx.broker.onDidChangeSession(() => this.follow(this.liveSources())));
+    this.register(ctx.taps.onDidChangeSessions(() => this.follow(this.liveSources())));
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChange(event.document)));
     this.register(vscode.workspace.onDidSaveTextDocument((document) => this.onDocumentChange(document)));
     this.register(vscode.window.onDidChangeTextEditorSelection((event) => this.followCursor(event.textEditor)));
@@ -180,7 +180,7 @@ export class FlowPanel extends Disposable {
       this.post({ type: 'graph', view: buildFlowView(graph, layout, flowDocuments, { title, source: this.source }) });
       this.publishOwnFindings(graph);
       this.traffic = new FlowTrafficStats(graph);
-      this.follow(this.ctx.broker.running);
+      this.follow(this.liveSources());
       const editor = vscode.window.activeTextEditor;
       if (editor) this.followCursor(editor);
     } catch (error) {
@@ -243,25 +243,35 @@ export class FlowPanel extends Disposable {
     this.post({ type: 'highlight', id: flowItemAt(graph, document.uri.fsPath, pointer, model) ?? null });
   }
 
-  private follow(session: BrokerSession | undefined): void {
-    this.sessionListener?.dispose();
-    this.sessionListener = undefined;
+  /** The embedded broker's session and every tap on a real broker: the same records draw the same traffic. */
+  private liveSources(): TraceSource[] {
+    return [...(this.ctx.broker.running ? [this.ctx.broker.running] : []), ...this.ctx.taps.attached];
+  }
+
+  private follow(sources: readonly TraceSource[]): void {
+    for (const listener of this.sourceListeners) listener.dispose();
+    this.sourceListeners = [];
     clearInterval(this.trafficTimer);
     const traffic = this.traffic;
     if (!traffic) return;
-    if (!session) {
+    if (sources.length === 0) {
       this.post({ type: 'traffic', traffic: traffic.snapshot(Date.now()), running: false });
       return;
     }
-    for (const record of session.records.toArray()) traffic.observe(record);
+    // The stats count each record once, so following a source again adds nothing twice.
     const observe = (records: readonly TraceRecord[]): void => {
       for (const record of records) traffic.observe(record);
     };
-    this.sessionListener = session.onDidRecord(({ added, updated }) => {
-      observe(added);
-      observe(updated);
-      this.postTraffic(true);
-    });
+    for (const source of sources) {
+      observe(source.records.toArray());
+      this.sourceListeners.push(
+        source.onDidRecord(({ added, updated }) => {
+          observe(added);
+          observe(updated);
+          this.postTraffic(true);
+        }),
+      );
+    }
     this.trafficTimer = setInterval(() => this.postTraffic(true), TRAFFIC_TICK_MS);
     this.postTraffic(true);
   }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { TraceRecord } from '../../../src/core/trace/record';
 import type { Ctx } from '../../../src/extension/ctx';
 import type { TapStats } from '../../../src/extension/tap/tapSession';
+import type { FlowPanel } from '../../../src/extension/webviews/flowPanel';
 import { MOSQUITTO, startMosquitto, type BrokerProcess } from '../../unit/support/brokers';
 
 /** Attach to a mosquitto the test starts, trace what is published there, detach. Waits on events only. */
@@ -31,6 +32,10 @@ channels:
           required: [orderId]
           properties:
             orderId: { type: string }
+operations:
+  placeOrder:
+    action: send
+    channel: { $ref: '#/channels/orderPlaced' }
 `;
 
 (existsSync(MOSQUITTO) ? describe : describe.skip)('Eventscope: Attach to Server in VS Code', () => {
@@ -55,11 +60,22 @@ channels:
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('attaches to the server with its variable, traces a published message, and detaches', async () => {
+  it('attaches to the server with its variable, traces a published message onto the trace and the flow map, and detaches', async () => {
     const stats = await vscode.commands.executeCommand<TapStats | undefined>('eventscope.attachToServer', { document, server: 'local', variables: { port: String(broker.port) } });
     assert.equal(stats?.server, 'local');
     const [session] = ctx.taps.attached;
     assert.ok(session);
+    // The event flow map of the document counts the tapped traffic on its edge, as it does the embedded broker's.
+    const map = await vscode.commands.executeCommand<FlowPanel>('eventscope.showEventFlow', vscode.Uri.file(document));
+    await map.whenRendered;
+    const edge = 'app:Tapped orders->channel:shop/orders/{}/placed';
+    const counted = new Promise<void>((resolve) => {
+      const listener = map.onDidPostTraffic((traffic) => {
+        if ((traffic.edges.find((candidate) => candidate.id === edge)?.count ?? 0) < 1) return;
+        listener.dispose();
+        resolve();
+      });
+    });
     const traced = new Promise<TraceRecord>((resolve) => {
       const listener = session.onDidRecord(({ added }) => {
         const found = added.find((record) => record.message === 'OrderPlaced');
@@ -73,6 +89,8 @@ channels:
     await publisher.endAsync();
     const record = await traced;
     assert.deepEqual([record.origin, record.disposition, record.validation.valid, record.params], ['tap', 'observed', true, { orderId: 'ORD-7' }]);
+    await counted;
+    map.dispose();
 
     await vscode.commands.executeCommand('eventscope.detachFromServer', 'local');
     assert.deepEqual(ctx.taps.attached, []);
