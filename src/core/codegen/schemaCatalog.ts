@@ -99,7 +99,9 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel, originO
 
   const stems = new NameRegistry();
   const messages = model.messages.map((message): MessageSchemas => {
-    const stem = stems.claim([pascalCase(message.name ?? message.id), pascalCase(message.id)], 'Message');
+    // Two messages sharing a name are told apart by the keys they are declared under, never by a number.
+    const keys = message.path.filter((segment) => !/^(channels|components|messages|message|publish|subscribe|oneOf|[0-9]+)$/.test(segment));
+    const stem = stems.claim([pascalCase(message.name ?? message.id), pascalCase([...keys, message.name ?? ''].join(' '))], 'Message');
     const entry: MessageSchemas = { message, stem };
     const payload = at(resolved, message.payloadPath);
     if (isObject(payload) && isJsonSchemaFormat(message.schemaFormat)) {
