@@ -8,7 +8,7 @@ import { emitTypes } from './emitTypes';
 import { emitValidators } from './emitValidators';
 import { ENGINE_SOURCE } from './engineSource';
 import { TRANSPORT_SOURCE } from './runtimeSource';
-import { buildSchemaCatalog } from './schemaCatalog';
+import { buildSchemaCatalog, type OriginOf } from './schemaCatalog';
 
 export interface GeneratedFile {
   /** Relative to the output folder, `/`-separated. */
@@ -23,6 +23,8 @@ export interface GenerateOptions {
   sourceName: string;
   /** Only these operations (by ID) and the messages they and their replies carry: one operation's stub. */
   operationIds?: string[];
+  /** Maps resolved paths to where they were declared, so components of referenced files keep their names. */
+  originOf?: OriginOf;
 }
 
 export interface GeneratedClient {
@@ -35,7 +37,7 @@ export async function generateClient(resolved: unknown, fullModel: EventModel, o
   const model = options.operationIds ? restrictToOperations(fullModel, options.operationIds) : fullModel;
   const transport = options.transport ?? transportForProtocol(model.servers[0]?.protocol);
   const adapter = ADAPTERS[transport];
-  const catalog = buildSchemaCatalog(resolved, model);
+  const catalog = buildSchemaCatalog(resolved, model, options.originOf);
   const [types, validators] = [await emitTypes(catalog), emitValidators(catalog)];
   const contracts = emitContracts(resolved, model, catalog, validators.validated);
   const header = [
@@ -126,7 +128,9 @@ export interface PlanOptions {
  * Parses a document (read through `reader`, so an unsaved editor buffer can stand in for the file; errors
  * refuse generation) and compares the client it gives with what `outDir` holds, writing nothing.
  */
-export async function planFromFile(file: string, outDir: string, reader: RefReader, options: PlanOptions = {}): Promise<PlannedClient> {
+export async function planFromFile(documentFile: string, outDir: string, reader: RefReader, options: PlanOptions = {}): Promise<PlannedClient> {
+  // The resolver only maps paths back into referenced files when the source is absolute.
+  const file = path.resolve(documentFile);
   const text = await reader.readFile(file);
   const { diagnostics, inventory } = await parseAsyncApi({ text, source: file, reader });
   // Severity 0 is Spectral's error.
@@ -140,7 +144,8 @@ export async function planFromFile(file: string, outDir: string, reader: RefRead
     );
   }
   const sourceName = path.relative(outDir, file).split(path.sep).join('/');
-  const generated = await generateClient(inventory.resolved, model, { ...options, sourceName });
+  const originOf: OriginOf = (resolvedPath) => inventory.findAssociatedItemForPath(resolvedPath, true)?.path;
+  const generated = await generateClient(inventory.resolved, model, { ...options, sourceName, originOf });
   const files = await Promise.all(
     generated.files.map(async (generatedFile): Promise<PlannedFile> => {
       const target = path.join(outDir, generatedFile.name);

@@ -3,8 +3,8 @@ import { NameRegistry, pascalCase } from './names';
 
 /**
  * Names every schema that gets its own type, by identity in the resolved document (resolved `$ref`s share
- * their target object, so a shared component is named and generated once). Names come from component keys,
- * then message names, then schema titles; a collision takes the owner's name as a prefix, then the path.
+ * their target object, so a shared component is named and generated once). Names come from component keys
+ * (of the root or of any file a `$ref` reaches), then message names, then schema titles; a collision takes the owner's name as a prefix, then the path.
  */
 
 export interface MessageSchemas {
@@ -72,7 +72,10 @@ export function isJsonSchemaFormat(format: string | undefined): boolean {
   return !format || /^application\/(schema\+(json|yaml)|vnd\.aai\.asyncapi(\+(json|yaml))?)/.test(format);
 }
 
-export function buildSchemaCatalog(resolved: unknown, model: EventModel): SchemaCatalog {
+/** Where a resolved path came from: its path inside the file that declares it (through `$ref`s into other files). */
+export type OriginOf = (path: string[]) => (string | number)[] | undefined;
+
+export function buildSchemaCatalog(resolved: unknown, model: EventModel, originOf?: OriginOf): SchemaCatalog {
   const registry = new NameRegistry();
   const names = new Map<object, string>();
   const order: [string, JsonObject, string[]][] = [];
@@ -83,6 +86,12 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel): Schema
     return given;
   };
 
+  /** The key of the `components.schemas` entry (of any file) a schema was declared as, if it was. */
+  const componentKey = (path: string[] | undefined): string[] => {
+    const origin = path && originOf?.(path);
+    return origin?.length === 3 && origin[0] === 'components' && origin[1] === 'schemas' ? [pascalCase(String(origin[2]))] : [];
+  };
+
   const components = isObject(resolved) && isObject(resolved.components) ? resolved.components : {};
   for (const [key, schema] of Object.entries(isObject(components.schemas) ? components.schemas : {})) {
     if (isObject(schema)) name(schema, [pascalCase(key)], ['components', 'schemas', key]);
@@ -90,15 +99,17 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel): Schema
 
   const stems = new NameRegistry();
   const messages = model.messages.map((message): MessageSchemas => {
-    const stem = stems.claim([pascalCase(message.name ?? message.id), pascalCase(message.id)], 'Message');
+    // Two messages sharing a name are told apart by the keys they are declared under, never by a number.
+    const keys = message.path.filter((segment) => !/^(channels|components|messages|message|publish|subscribe|oneOf|[0-9]+)$/.test(segment));
+    const stem = stems.claim([pascalCase(message.name ?? message.id), pascalCase([...keys, message.name ?? ''].join(' '))], 'Message');
     const entry: MessageSchemas = { message, stem };
     const payload = at(resolved, message.payloadPath);
     if (isObject(payload) && isJsonSchemaFormat(message.schemaFormat)) {
       const title = typeof payload.title === 'string' ? pascalCase(payload.title) : undefined;
-      entry.payloadType = names.get(payload) ?? name(payload, [...(title ? [title] : []), `${stem}Payload`], message.payloadPath ?? []);
+      entry.payloadType = names.get(payload) ?? name(payload, [...componentKey(message.payloadPath), ...(title ? [title] : []), `${stem}Payload`], message.payloadPath ?? []);
     }
     const headers = at(resolved, message.headersPath);
-    if (isObject(headers)) entry.headersType = names.get(headers) ?? name(headers, [`${stem}Headers`], message.headersPath ?? []);
+    if (isObject(headers)) entry.headersType = names.get(headers) ?? name(headers, [...componentKey(message.headersPath), `${stem}Headers`], message.headersPath ?? []);
     return entry;
   });
 
@@ -109,7 +120,7 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel): Schema
       for (const [segments, child] of schemaChildren(schema)) {
         const childPath = [...path, ...segments];
         if (names.has(child)) continue;
-        const title = typeof child.title === 'string' ? pascalCase(child.title) : undefined;
+        const title = componentKey(childPath)[0] ?? (typeof child.title === 'string' ? pascalCase(child.title) : undefined);
         if (title || ancestors.includes(child)) {
           const base = title ?? `${owner}${pascalCase(segments[segments.length - 1] ?? 'Item')}`;
           name(child, [base, `${owner}${base}`], childPath);

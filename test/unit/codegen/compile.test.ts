@@ -93,6 +93,27 @@ describe('codegen: generated clients compile', () => {
     assert.equal(result, '', result);
   });
 
+  it('components of a referenced file keep their names and are declared once', async () => {
+    const orders = generated.find((entry) => entry.document.endsWith(path.join('orders', 'asyncapi.yaml')))!;
+    const types = await readFile(path.join(orders.dir, 'types.ts'), 'utf8');
+    // Money, Address and EventHeaders live in examples/common/components.yaml, reached through message $refs.
+    for (const name of ['Money', 'Address', 'EventHeaders']) {
+      assert.equal(types.match(new RegExp(`^export (interface|type) ${name}\\b`, 'gm'))?.length, 1, name);
+    }
+    assert.doesNotMatch(types, /OrderPlacedHeaders/);
+    // Money is referenced, not inlined: its currency field is declared once.
+    assert.equal(types.match(/^\s*currency: string$/gm)?.length, 1);
+  });
+
+  it('messages sharing a name are qualified by the key they are declared under, not numbered', async () => {
+    const dir = path.join(ws.dir, 'collide');
+    await generateInto(path.join(ROOT, 'test/fixtures/codegen/collide.yaml'), dir);
+    const types = await readFile(path.join(dir, 'types.ts'), 'utf8');
+    const client = await readFile(path.join(dir, 'client.ts'), 'utf8');
+    assert.match(types, /export interface BOrderPlacedPayload/);
+    assert.doesNotMatch(types + client, /[A-Za-z][0-9]+(Payload|Message|Headers)\b|OrderPlaced[0-9]/);
+  });
+
   it('regenerating an unchanged document writes nothing and gives byte-identical files', async () => {
     const orders = generated.find((entry) => entry.document.endsWith(path.join('orders', 'asyncapi.yaml')))!;
     const before = await readdir(orders.dir);
