@@ -44,6 +44,38 @@ describe('parity with a fresh @asyncapi/parser parse', () => {
   }
 });
 
+describe('parity, with the one finding Eventscope moves', () => {
+  // An unresolvable $ref is the only finding moved: the parser reports it where it was following the
+  // ref (here the operation's correct ref), Eventscope on the $ref that names the missing target.
+  it('invalid-ref keeps its code and message and moves to the failing $ref', async () => {
+    const text = `asyncapi: 3.0.0
+info: { title: Shop, version: 1.0.0 }
+channels:
+  orders:
+    address: orders
+    messages:
+      OrderPlaced:
+        $ref: '#/components/messages/OrderPlaced'
+operations:
+  sendOrder:
+    action: send
+    channel:
+      $ref: '#/channels/orders'
+    messages:
+      - $ref: '#/channels/orders/messages/OrderPlaced'
+components:
+  messages:
+    OrderPlacd:
+      payload: { type: object }
+`;
+    const ours = (await validateText(text)).findings.filter((finding) => finding.code === 'invalid-ref');
+    const fresh = (await new Parser().validate(text)).filter((diagnostic) => diagnostic.code === 'invalid-ref');
+    assert.deepEqual(ours.map((finding) => finding.message), fresh.map((diagnostic) => diagnostic.message));
+    assert.deepEqual(fresh.map((diagnostic) => diagnostic.path.join('/')), ['operations/sendOrder/messages/0/$ref']);
+    assert.deepEqual(ours.map((finding) => `${finding.path.join('/')} ${finding.range.start.line}`), ['channels/orders/messages/OrderPlaced/$ref 7']);
+  });
+});
+
 describe('remote $refs', () => {
   it('are fetched from a server when allowed, and not otherwise', async () => {
     let requests = 0;
