@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixesFor, type TextEdit } from '../../src/core/validate/fixes';
 import { LineIndex } from '../../src/core/model/sourceMap';
-import { validateText } from './helpers';
+import path from 'node:path';
+import { ROOT, codes, validateText } from './helpers';
 
 function apply(text: string, edits: TextEdit[]): string {
   const lines = new LineIndex(text);
@@ -58,6 +59,35 @@ describe('quick fixes', () => {
     assert.ok(titles.includes("Change $ref to '#/components/messages/UserDeleted'"));
     assert.equal(fixed, BASE);
     assert.ok(!codesAfter.includes('invalid-ref'));
+  });
+
+  it('a misspelled channel message $ref is reported and fixed there, not on the operation ref that leads through it', async () => {
+    const text = BASE.replace("    UserCreated:\n      payload", "    UserCreatd:\n      payload").replace(
+      "      $ref: '#/channels/users'\n",
+      "      $ref: '#/channels/users'\n    messages:\n      - $ref: '#/channels/users/messages/UserCreated'\n",
+    );
+    const { findings } = await validateText(text);
+    const finding = findings.find((candidate) => candidate.code === 'invalid-ref');
+    assert.deepEqual(finding?.path, ['channels', 'users', 'messages', 'UserCreated', '$ref']);
+    assert.equal(finding?.range.start.line, 11);
+    const { fixed, codesAfter } = await fixOnce(text, 'invalid-ref');
+    assert.match(fixed, /UserCreated:\n {8}\$ref: '#\/components\/messages\/UserCreatd'/);
+    assert.ok(!codesAfter.includes('invalid-ref'), JSON.stringify(codesAfter));
+  });
+
+  it('a misspelled cross-file $ref lands on that $ref and offers the other file\'s components', async () => {
+    const common = 'components:\n  messages:\n    UserCreated:\n      payload:\n        type: string\n    UserDeleted:\n      payload:\n        type: string\n';
+    const text = BASE.replace("'#/components/messages/UserCreated'", "'./common.yaml#/components/messages/UserCreatd'");
+    const files = { 'common.yaml': common };
+    const before = await validateText(text, files);
+    const finding = before.findings.find((candidate) => candidate.code === 'invalid-ref');
+    assert.ok(finding, JSON.stringify(before.findings));
+    assert.equal(finding.file, path.join(ROOT, 'test/fixtures/virtual/asyncapi.yaml'));
+    assert.deepEqual(finding.range.start, { line: 11, character: 14 });
+    const fixes = fixesFor(text, finding);
+    assert.equal(fixes[0]?.title, "Change $ref to './common.yaml#/components/messages/UserCreated'");
+    const fixed = apply(text, fixes[0]?.edits ?? []);
+    assert.ok(!codes(await validateText(fixed, files)).includes('invalid-ref'));
   });
 
   it('a missing info.version is added', async () => {

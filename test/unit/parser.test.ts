@@ -1,7 +1,8 @@
 import { Parser } from '@asyncapi/parser';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -42,6 +43,71 @@ describe('parity with a fresh @asyncapi/parser parse', () => {
       assert.deepEqual(messages(parserFindings), messages(fresh));
     });
   }
+});
+
+describe('parity after a referenced schema with $id changes', () => {
+  // ajv caches a schema by its $id: a warm run must not keep the old one of a referenced file.
+  it('reports the example error a fresh parser reports once the shared schema is edited', async () => {
+    const text = `asyncapi: 2.6.0
+info: { title: t, version: 1.0.0 }
+channels:
+  orders:
+    subscribe:
+      operationId: sendOrder
+      message:
+        messageId: order
+        payload:
+          $ref: './shared.yaml#/Order'
+        examples:
+          - payload: { total: 5 }
+`;
+    const shared = (minimum: number): string => `Order:\n  $id: 'https://example.com/order'\n  type: object\n  properties:\n    total: { type: number, minimum: ${minimum} }\n`;
+    const errors = (result: Awaited<ReturnType<typeof validateText>>): string[] => result.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.code);
+    assert.deepEqual(errors(await validateText(text, { 'shared.yaml': shared(0) })), []);
+    const edited = errors(await validateText(text, { 'shared.yaml': shared(10) }));
+    const directory = mkdtempSync(path.join(tmpdir(), 'eventscope-id-'));
+    try {
+      writeFileSync(path.join(directory, 'shared.yaml'), shared(10));
+      const fresh = await new Parser().validate(text, { source: path.join(directory, 'asyncapi.yaml') });
+      const freshErrors = fresh.filter((diagnostic) => Number(diagnostic.severity) === 0 /* error */).map((diagnostic) => String(diagnostic.code));
+      assert.ok(freshErrors.length > 0);
+      assert.deepEqual(edited.filter((code) => !code.startsWith('eventscope-')), freshErrors);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('parity, with the one finding Eventscope moves', () => {
+  // An unresolvable $ref is the only finding moved: the parser reports it where it was following the
+  // ref (here the operation's correct ref), Eventscope on the $ref that names the missing target.
+  it('invalid-ref keeps its code and message and moves to the failing $ref', async () => {
+    const text = `asyncapi: 3.0.0
+info: { title: Shop, version: 1.0.0 }
+channels:
+  orders:
+    address: orders
+    messages:
+      OrderPlaced:
+        $ref: '#/components/messages/OrderPlaced'
+operations:
+  sendOrder:
+    action: send
+    channel:
+      $ref: '#/channels/orders'
+    messages:
+      - $ref: '#/channels/orders/messages/OrderPlaced'
+components:
+  messages:
+    OrderPlacd:
+      payload: { type: object }
+`;
+    const ours = (await validateText(text)).findings.filter((finding) => finding.code === 'invalid-ref');
+    const fresh = (await new Parser().validate(text)).filter((diagnostic) => diagnostic.code === 'invalid-ref');
+    assert.deepEqual(ours.map((finding) => finding.message), fresh.map((diagnostic) => diagnostic.message));
+    assert.deepEqual(fresh.map((diagnostic) => diagnostic.path.join('/')), ['operations/sendOrder/messages/0/$ref']);
+    assert.deepEqual(ours.map((finding) => `${finding.path.join('/')} ${finding.range.start.line}`), ['channels/orders/messages/OrderPlaced/$ref 7']);
+  });
 });
 
 describe('remote $refs', () => {

@@ -123,8 +123,19 @@ function createResolver(reader: RefReader): unknown {
 export async function parseAsyncApi(request: ParseRequest): Promise<ParseResult> {
   const parser = new Parser(request.ruleset ? { ruleset: request.ruleset as never } : {});
   const spectral = (parser as unknown as { spectral: SpectralInternals }).spectral;
-  spectral._resolver = createResolver(request.reader);
-  const key = warmKey.keyFor(request.text.includes('$id'));
+  // Referenced files are read before any rule runs, so a `$id` in any of them is known by then.
+  let hasSchemaId = request.text.includes('$id');
+  spectral._resolver = createResolver({
+    ...request.reader,
+    readFile: async (path) => {
+      const content = await request.reader.readFile(path);
+      hasSchemaId ||= content.includes('$id');
+      return content;
+    },
+  });
+  const warm = warmKey.keyFor(false);
+  const isolated = warmKey.keyFor(true);
+  const key = { bind: (inventory: object): object => (hasSchemaId ? isolated : warm).bind(inventory) };
   for (const rule of Object.values(spectral.ruleset?.rules ?? {})) {
     // asyncapi-internal hands the inventory itself on to the parser's later steps.
     if (rule.name === 'asyncapi-internal') continue;

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein';
+import path from 'node:path';
 import type { Finding, FixHint, Range, Severity } from '../../shared/findings';
 import { parseAsyncApi, type DocumentInventoryLike, type RefReader } from '../model/asyncapiParser';
 import { buildEventModel, type EventModel } from '../model/eventModel';
@@ -31,28 +32,31 @@ export async function validateDocument(
   reader: RefReader,
   options: ValidationOptions = {},
 ): Promise<DocumentValidation> {
-  const referencedFiles = new Set<string>();
+  const referencedTexts = new Map<string, string>();
   const recordingReader: RefReader = {
     ...reader,
-    readFile: (path) => {
-      referencedFiles.add(path);
-      return reader.readFile(path);
+    readFile: async (path) => {
+      const content = await reader.readFile(path);
+      referencedTexts.set(path, content);
+      return content;
     },
   };
   const { diagnostics, inventory } = await parseAsyncApi({ text, source: file, reader: recordingReader, ruleset: options.spectral?.ruleset });
-  const locator = new Locator(file, text, inventory);
+  const locator = new Locator(file, text, inventory, referencedTexts);
   const findings: Finding[] = diagnostics.map((diagnostic) => {
-    const targetFile = diagnostic.source ?? file;
-    const path = diagnostic.path.map(String);
-    return {
-      file: targetFile,
+    const code = String(diagnostic.code);
+    const finding: Finding = {
+      file: diagnostic.source ?? file,
       range: diagnostic.range,
       severity: SEVERITY_BY_NUMBER[diagnostic.severity] ?? 'error',
-      code: String(diagnostic.code),
+      code,
       message: diagnostic.message.replace(/^RemoteRefDisabled: /, ''),
-      path,
-      fix: fixFor(String(diagnostic.code), diagnostic.message, locator, targetFile),
+      path: diagnostic.path.map(String),
     };
+    const missing = code === 'invalid-ref' ? MISSING_REF.exec(diagnostic.message) : null;
+    if (missing?.[1]) return onFailingRef(finding, missing[1], missing[2] ?? file, locator);
+    const fix = fixFor(diagnostic.message);
+    return fix ? { ...finding, fix } : finding;
   });
   for (const problem of options.spectral?.problems ?? []) {
     findings.push({ file, range: locator.rangeIn(file, []), severity: 'warning', code: 'eventscope-spectral-config', message: problem, path: [] });
@@ -70,8 +74,8 @@ export async function validateDocument(
       findings.push({ ...location, severity, code: finding.code, message: finding.message, fix: finding.fix });
     }
   }
-  referencedFiles.delete(file);
-  return { file, findings, model, referencedFiles: [...referencedFiles] };
+  referencedTexts.delete(file);
+  return { file, findings, model, referencedFiles: [...referencedTexts.keys()] };
 }
 
 /** Maps paths of the resolved document back to the file and range where they are written. */
@@ -82,7 +86,17 @@ class Locator {
     private readonly file: string,
     private readonly text: string,
     private readonly inventory: DocumentInventoryLike | undefined,
+    private readonly referencedTexts: ReadonlyMap<string, string>,
   ) {}
+
+  /** The root file first, then every file read while resolving. */
+  files(): string[] {
+    return [this.file, ...[...this.referencedTexts.keys()].filter((file) => file !== this.file)];
+  }
+
+  refsIn(file: string): ReturnType<SourceMap['refs']> {
+    return this.sourceMap(file)?.refs() ?? [];
+  }
 
   locate(resolvedPath: string[]): { file: string; range: Range; path: string[] } {
     const item = this.inventory?.findAssociatedItemForPath(resolvedPath, true);
@@ -112,35 +126,55 @@ class Locator {
   }
 
   private sourceMap(file: string): SourceMap | undefined {
-    if (file === this.file) {
-      let map = this.sourceMaps.get(file);
-      if (!map) this.sourceMaps.set(file, (map = new SourceMap(this.text)));
-      return map;
-    }
-    return undefined;
+    const text = file === this.file ? this.text : this.referencedTexts.get(file);
+    if (text === undefined) return undefined;
+    let map = this.sourceMaps.get(file);
+    if (!map) this.sourceMaps.set(file, (map = new SourceMap(text)));
+    return map;
   }
 }
 
 const MISSING_PROPERTY = /must have required property "([^"]+)"/;
-const MISSING_REF = /^'(#\/[^']*)' does not exist$/;
+/** `'#/pointer' does not exist`, with ` @ '/abs/file'` when the target is in another file. */
+const MISSING_REF = /^'(#[^']*)' does not exist(?: @ '([^']+)')?$/;
 
 /** Quick-fix hints for the parser's findings that have a mechanical fix. */
-function fixFor(code: string, message: string, locator: Locator, file: string): FixHint | undefined {
+function fixFor(message: string): FixHint | undefined {
   const missing = MISSING_PROPERTY.exec(message);
   if (missing?.[1]) return { kind: 'addField', key: missing[1], value: placeholderFor(missing[1]) };
-  const missingRef = code === 'invalid-ref' ? MISSING_REF.exec(message) : null;
-  if (missingRef?.[1]) {
-    const wanted = missingRef[1];
-    const section = wanted.slice(0, wanted.lastIndexOf('/') + 1);
-    const candidates = locator
-      .componentNames(file)
-      .map((name) => ({ name, score: distance(name, wanted) - (name.startsWith(section) ? 5 : 0) }))
-      .sort((a, b) => a.score - b.score)
-      .slice(0, 3)
-      .map(({ name }) => name);
-    return candidates.length > 0 ? { kind: 'replaceRef', candidates } : undefined;
-  }
   return undefined;
+}
+
+/**
+ * The parser puts an unresolvable `$ref` at the path it was following (line 0 when that is in another
+ * file, or on a correct ref that leads through the broken one); the finding belongs on the `$ref`
+ * that names the missing target, and its fix offers the target file's own component names.
+ */
+function onFailingRef(finding: Finding, wanted: string, targetFile: string, locator: Locator): Finding {
+  for (const file of locator.files()) {
+    for (const ref of locator.refsIn(file)) {
+      const hash = ref.target.indexOf('#');
+      if (hash === -1 || ref.target.slice(hash) !== wanted) continue;
+      const filePart = ref.target.slice(0, hash);
+      const resolved = filePart === '' ? file : path.resolve(path.dirname(file), filePart);
+      if (resolved !== targetFile) continue;
+      const fix = replaceRefFix(wanted, locator.componentNames(targetFile).map((name) => filePart + name), filePart);
+      return { ...finding, file, range: ref.range, path: [...ref.path, '$ref'], ...(fix ? { fix } : {}) };
+    }
+  }
+  const fix = replaceRefFix(wanted, locator.componentNames(targetFile), '');
+  return fix ? { ...finding, fix } : finding;
+}
+
+function replaceRefFix(wanted: string, names: string[], filePart: string): FixHint | undefined {
+  const full = filePart + wanted;
+  const section = full.slice(0, full.lastIndexOf('/') + 1);
+  const candidates = names
+    .map((name) => ({ name, score: distance(name, full) - (name.startsWith(section) ? 5 : 0) }))
+    .sort((a, b) => a.score - b.score)
+    .slice(0, 3)
+    .map(({ name }) => name);
+  return candidates.length > 0 ? { kind: 'replaceRef', candidates } : undefined;
 }
 
 function placeholderFor(key: string): string {
