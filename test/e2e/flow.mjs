@@ -58,8 +58,10 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
     .waitForFunction((line) => new RegExp(`Ln ${line}\\b`).test(document.querySelector('.statusbar-item[id="status.editor.selection"]')?.textContent ?? ''), keyLine, { timeout: 30_000 })
     .catch(() => undefined);
   assert.equal(await vscode.cursorLine(), keyLine, `the click revealed line ${keyLine} (paymentRequests:)`);
-  // The breadcrumbs of the focused editor name the file's folder and the symbol at the cursor.
-  const crumbs = await page.locator('.editor-group-container.active .breadcrumbs-control').first().textContent();
+  // The breadcrumbs of the focused editor name the file's folder and, once the outline is computed, the symbol at the cursor.
+  const breadcrumbs = '.editor-group-container.active .breadcrumbs-control';
+  await page.waitForFunction((selector) => /paymentRequests/.test(document.querySelector(selector)?.textContent ?? ''), breadcrumbs, { timeout: 30_000 }).catch(() => undefined);
+  const crumbs = await page.locator(breadcrumbs).first().textContent();
   assert.match(crumbs, /orders.*asyncapi\.yaml.*paymentRequests/, `the orders document is open at the channel: ${crumbs}`);
   step(`clicking the shop/payments/requests channel reveals its declaration on line ${keyLine}`);
 
