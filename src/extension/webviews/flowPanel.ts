@@ -115,6 +115,9 @@ export class FlowPanel extends Disposable {
       const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}', false, true, false));
       this.register(watcher.onDidCreate(() => this.scheduleRefresh()));
       this.register(watcher.onDidDelete(() => this.scheduleRefresh()));
+      // Files made or removed in the editor are reported at once; the watcher may lag behind them.
+      this.register(vscode.workspace.onDidCreateFiles(() => this.scheduleRefresh()));
+      this.register(vscode.workspace.onDidDeleteFiles(() => this.scheduleRefresh()));
     }
     const root = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'webview');
     panel.webview.html = webviewHtml({

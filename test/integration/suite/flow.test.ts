@@ -115,14 +115,19 @@ describe('Eventscope event flow in VS Code', () => {
 
   it('publishes a design finding as a diagnostic when a new document sends to a channel nobody receives', async () => {
     const audit = workspaceUri('audit', 'asyncapi.yaml');
-    await vscode.workspace.fs.writeFile(audit, new TextEncoder().encode(LONELY));
+    // As a person would, through the editor: the map hears of it at once, whatever the file watcher does.
+    const create = new vscode.WorkspaceEdit();
+    create.createFile(audit, { contents: new TextEncoder().encode(LONELY) });
+    assert.ok(await vscode.workspace.applyEdit(create));
     const [diagnostic] = await diagnosticsWith(audit, 'flow-channel-not-received', true);
     assert.ok(diagnostic);
     assert.equal(diagnostic.source, 'eventscope');
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(diagnostic.range.start.line, 3, 'on the channel key');
     assert.ok(system.graph?.applications.some((app) => app.title === 'Audit Service'));
-    await vscode.workspace.fs.delete(audit);
+    const remove = new vscode.WorkspaceEdit();
+    remove.deleteFile(audit);
+    assert.ok(await vscode.workspace.applyEdit(remove));
     await diagnosticsWith(audit, 'flow-channel-not-received', false);
   });
 
