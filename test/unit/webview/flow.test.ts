@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { FlowHostToView, FlowTraffic, FlowView, FlowViewNode } from '../../../src/shared/flowProtocol';
-import { webviewHtml } from '../../../src/shared/webviewHtml';
-import { ROOT } from '../helpers';
+import { startWebviewHarness, type WebviewHarness } from './harness';
 
 /**
  * The flow webview's real bundle in headless Chromium under the webview's CSP, fed the messages the
@@ -38,33 +29,18 @@ const STUB_VSCODE_API = `
   document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective + ' ' + event.blockedURI));
 `;
 
+let harness: WebviewHarness | undefined;
 let browser: Browser;
-let server: Server;
 let origin: string;
 
 before(async () => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'eventscope-flow-webview-'));
-  const { webviewBundles } = (await import(pathToFileURL(path.join(ROOT, 'scripts/webviewBundles.mjs')).href)) as { webviewBundles: (options: { outdir: string }) => BuildOptions[] };
-  await Promise.all(webviewBundles({ outdir }).map((options) => build({ ...options, absWorkingDir: ROOT, sourcemap: false })));
-  server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/flow.js' || url.pathname === '/flow.css') {
-      response.writeHead(200, { 'content-type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css' });
-      response.end(readFileSync(path.join(outdir, url.pathname.slice(1))));
-      return;
-    }
-    const html = webviewHtml({ title: 'Eventscope Flow', cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/flow.js`, styleUri: `${origin}/flow.css` });
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end(url.searchParams.get('csp') === 'off' ? html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '') : html);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  harness = await startWebviewHarness('flow', 'Eventscope Flow');
+  browser = harness.browser;
+  origin = harness.origin;
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await harness?.close();
 });
 
 async function openView(query = '', initialState?: unknown): Promise<Page> {

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { webviewHtml } from '../../../src/shared/webviewHtml';
+import type { Browser, Page } from 'playwright-core';
 import type { HostToView, TraceDetail, TraceRow } from '../../../src/shared/traceProtocol';
-import { ROOT } from '../helpers';
+import { startWebviewHarness, type WebviewHarness } from './harness';
 
 /**
  * The trace webview's real bundle in headless Chromium, on a page with the webview's CSP (and, to prove the
@@ -25,8 +16,8 @@ const HOSTILE = [
   '"><iframe srcdoc="<script>parent.__pwned=4</script>">',
 ];
 
+let harness: WebviewHarness | undefined;
 let browser: Browser;
-let server: Server;
 let origin: string;
 
 /**
@@ -46,29 +37,13 @@ const STUB_VSCODE_API = `
 `;
 
 before(async () => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'eventscope-webview-'));
-  const { webviewBundles } = (await import(pathToFileURL(path.join(ROOT, 'scripts/webviewBundles.mjs')).href)) as { webviewBundles: (options: { outdir: string }) => BuildOptions[] };
-  await Promise.all(webviewBundles({ outdir }).map((options) => build({ ...options, absWorkingDir: ROOT, sourcemap: false })));
-  server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname === '/trace.js' || url.pathname === '/trace.css') {
-      response.writeHead(200, { 'content-type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css' });
-      response.end(readFileSync(path.join(outdir, url.pathname.slice(1))));
-      return;
-    }
-    const html = webviewHtml({ title: 'Eventscope Trace', cspSource: origin, nonce: randomBytes(16).toString('base64'), scriptUri: `${origin}/trace.js`, styleUri: `${origin}/trace.css` });
-    response.writeHead(200, { 'content-type': 'text/html' });
-    // Without the CSP, only the view's own escaping stands between a payload and the DOM.
-    response.end(url.searchParams.get('csp') === 'off' ? html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '') : html);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  harness = await startWebviewHarness('trace', 'Eventscope Trace');
+  browser = harness.browser;
+  origin = harness.origin;
 });
 
 after(async () => {
-  await browser?.close();
-  server?.close();
+  await harness?.close();
 });
 
 async function openView(query = ''): Promise<Page> {
