@@ -1,5 +1,5 @@
 // One esbuild script for every bundle: the extension host (CJS, `vscode` external), its validation
-// worker, the codegen worker, the CLI, and the webviews (browser, iife). `--production` minifies for the .vsix;
+// and navigation workers, the codegen worker, the CLI, and the webviews (browser, iife). `--production` minifies for the .vsix;
 // otherwise sourcemaps for debugging.
 import { build, context } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -31,6 +31,8 @@ const common = {
 const bundles = [
   { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { validationWorker: 'src/core/worker/validationWorker.ts' }, outdir: 'dist' },
+  // Outline, lenses, hovers and completion, so a large document never stalls the extension host.
+  { ...common, entryPoints: { navWorker: 'src/core/worker/navWorker.ts' }, outdir: 'dist' },
   // The generator (json-schema-to-typescript, ajv's code generation) lives only here, loaded on first use.
   { ...common, entryPoints: { codegenWorker: 'src/core/worker/codegenWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },

@@ -2,10 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlannedClient, PlannedFile } from '../core/codegen/generate';
 import { resolveOutDir } from '../core/codegen/outDir';
-import { operationAnchors } from '../core/nav/outline';
 import { planInWorker } from '../core/worker/codegenClient';
 import type { Ctx } from './ctx';
 import { Disposable } from './disposable';
+import { SELECTOR } from './languageFeatures';
 
 export const GENERATE_CLIENT = 'eventscope.generateClient';
 const PREVIEW_SCHEME = 'eventscope-generated';
@@ -52,15 +52,16 @@ export class Codegen extends Disposable {
     this.workerScript = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'codegenWorker.js').fsPath;
     this.register(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, this.preview));
     this.register(
-      vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { language: 'json' }], {
-        provideCodeLenses: (document) => this.lenses(document),
+      vscode.languages.registerCodeLensProvider(SELECTOR, {
+        provideCodeLenses: (document, token) => this.lenses(document, token),
       }),
     );
   }
 
-  private lenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  private async lenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.ctx.documents.isAsyncApi(document)) return [];
-    return operationAnchors(document.getText()).map(
+    const anchors = (await this.ctx.navigation.query(document, { op: 'operationAnchors' }, token)) ?? [];
+    return anchors.map(
       ({ operationId, range }) =>
         new vscode.CodeLens(new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character), {
           title: 'Generate stub',

@@ -6,8 +6,9 @@ import { VersionContentProvider } from './compare';
 import { Config } from './config';
 import { DocumentService } from './diagnostics';
 import { Disposable } from './disposable';
-import { registerLanguageFeatures } from './languageFeatures';
+import { registerLanguageFeatures, SELECTOR } from './languageFeatures';
 import { LiveDiff } from './liveDiff';
+import { Navigation } from './navigation';
 import { ScenarioService } from './broker/scenarios';
 import { TestEventLensProvider } from './broker/testEventLens';
 import { Log } from './log';
@@ -21,6 +22,7 @@ export class Ctx extends Disposable {
   readonly log = this.register(new Log());
   readonly config = new Config();
   readonly documents: DocumentService;
+  readonly navigation: Navigation;
   readonly broker: BrokerController;
   readonly taps: TapController;
   /** Earlier versions shown read-only when the comparison report reveals the old side of a change. */
@@ -32,6 +34,7 @@ export class Ctx extends Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.documents = this.register(new DocumentService(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'validationWorker.js').fsPath, this.config, this.log));
+    this.navigation = this.register(new Navigation(vscode.Uri.joinPath(extension.extensionUri, 'dist', 'navWorker.js').fsPath, this.log));
     this.broker = this.register(new BrokerController(extension, this.config, this.log));
     this.taps = this.register(new TapController(extension, this.config, this.log));
     this.codegen = this.register(new Codegen(this));
@@ -44,7 +47,7 @@ export class Ctx extends Disposable {
     this.register(vscode.window.registerWebviewPanelSerializer(FLOW_VIEW_TYPE, new FlowPanelSerializer(this)));
     for (const [id, factory] of Object.entries(COMMANDS)) this.register(vscode.commands.registerCommand(id, factory(this)));
     registerLanguageFeatures(this);
-    this.register(vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { language: 'json' }], new TestEventLensProvider(this)));
+    this.register(vscode.languages.registerCodeLensProvider(SELECTOR, new TestEventLensProvider(this)));
     this.register(vscode.workspace.registerTextDocumentContentProvider(VersionContentProvider.scheme, this.versions));
     this.register(new LiveDiff(this));
     this.log.info(`Eventscope ${String((extension.extension.packageJSON as { version: string }).version)} activated`);

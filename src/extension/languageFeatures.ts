@@ -1,20 +1,19 @@
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { completeAt, type CompletionItem as CoreCompletion, type NavInput } from '../core/nav/completion';
-import { hoverAt } from '../core/nav/hover';
-import { outline, type OutlineKind, type OutlineSymbol } from '../core/nav/outline';
-import { definitionLocation, findReferences, parseRef, refAt, type RefTarget } from '../core/nav/refs';
-import { SourceMap } from '../core/model/sourceMap';
+import type { CompletionItem as CoreCompletion } from '../core/nav/completion';
+import type { OutlineKind, OutlineSymbol } from '../core/nav/outline';
+import type { RefLocation } from '../core/nav/refs';
 import { fixesFor } from '../core/validate/fixes';
 import type { Ctx } from './ctx';
 import { toRange } from './diagnostics';
 
 /** YAML and JSON files; each provider checks that the document is AsyncAPI or a file one references. */
-const SELECTOR: vscode.DocumentSelector = [
+export const SELECTOR: vscode.DocumentSelector = [
   { language: 'yaml', scheme: 'file' },
   { language: 'json', scheme: 'file' },
+  { language: 'jsonc', scheme: 'file' },
   { language: 'yaml', scheme: 'untitled' },
   { language: 'json', scheme: 'untitled' },
+  { language: 'jsonc', scheme: 'untitled' },
 ];
 
 const SYMBOL_KINDS: Record<OutlineKind, vscode.SymbolKind> = {
@@ -54,10 +53,6 @@ class LanguageFeatures
     return this.ctx.documents.isAsyncApi(document) || this.ctx.documents.isReferenced(document.uri.fsPath);
   }
 
-  private input(document: vscode.TextDocument, position: vscode.Position): NavInput {
-    return { file: document.uri.fsPath, text: document.getText(), offset: document.offsetAt(position), readFile: readText };
-  }
-
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     const findings = this.ctx.documents.findingsFor(document.uri.fsPath);
@@ -78,48 +73,34 @@ class LanguageFeatures
     return actions;
   }
 
-  provideDefinition(document: vscode.TextDocument, position: vscode.Position): vscode.Location | undefined {
+  async provideDefinition(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location | undefined> {
     if (!this.applies(document)) return undefined;
-    const ref = refAt(document.getText(), document.offsetAt(position));
-    const target = ref && parseRef(document.uri.fsPath, ref.ref);
-    if (!target || target.kind === 'remote') return undefined;
-    const text = readText(target.file);
-    const range = text === undefined ? undefined : definitionLocation(target, text);
-    return range && new vscode.Location(vscode.Uri.file(target.file), toRange(range));
+    const location = await this.ctx.navigation.query(document, { op: 'definition', offset: document.offsetAt(position) }, token);
+    return location && toLocation(location);
   }
 
   async provideReferences(document: vscode.TextDocument, position: vscode.Position, context: vscode.ReferenceContext, token: vscode.CancellationToken): Promise<vscode.Location[]> {
     if (!this.applies(document)) return [];
-    const target = targetAt(document, position);
-    if (!target) return [];
     const uris = await vscode.workspace.findFiles('**/*.{yaml,yml,json}', '**/{node_modules,.git,dist,out}/**', 5000, token);
-    const documents = uris.flatMap((uri) => {
-      const text = readText(uri.fsPath);
-      return text !== undefined && text.includes('$ref') ? [{ file: uri.fsPath, text }] : [];
-    });
-    const locations = findReferences(target, documents).map((location) => new vscode.Location(vscode.Uri.file(location.file), toRange(location.range)));
-    if (context.includeDeclaration) {
-      const text = readText(target.file);
-      const declaration = text === undefined ? undefined : definitionLocation(target, text);
-      if (declaration) locations.unshift(new vscode.Location(vscode.Uri.file(target.file), toRange(declaration)));
-    }
-    return locations;
+    const query = { op: 'references', offset: document.offsetAt(position), includeDeclaration: context.includeDeclaration, candidates: uris.map((uri) => uri.fsPath) } as const;
+    return ((await this.ctx.navigation.query(document, query, token)) ?? []).map(toLocation);
   }
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.applies(document)) return undefined;
-    const markdown = hoverAt(this.input(document, position));
+    const markdown = await this.ctx.navigation.query(document, { op: 'hover', offset: document.offsetAt(position) }, token);
     return markdown === undefined ? undefined : new vscode.Hover(new vscode.MarkdownString(markdown));
   }
 
-  provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
+  async provideDocumentSymbols(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.DocumentSymbol[]> {
     if (!this.applies(document)) return [];
-    return outline(document.getText()).map(toSymbol);
+    return ((await this.ctx.navigation.query(document, { op: 'outline' }, token)) ?? []).map(toSymbol);
   }
 
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[]> {
     if (!this.ctx.documents.isAsyncApi(document)) return [];
-    return completeAt(this.input(document, position)).map((suggestion) => {
+    const suggestions = (await this.ctx.navigation.query(document, { op: 'completion', offset: document.offsetAt(position) }, token)) ?? [];
+    return suggestions.map((suggestion) => {
       const item = new vscode.CompletionItem(suggestion.label, COMPLETION_KINDS[suggestion.kind]);
       item.insertText = suggestion.insertText;
       item.detail = suggestion.detail;
@@ -130,27 +111,8 @@ class LanguageFeatures
   }
 }
 
-/** What the cursor names: a `$ref`'s target, or the definition under it (a component key, say). */
-function targetAt(document: vscode.TextDocument, position: vscode.Position): RefTarget | undefined {
-  const offset = document.offsetAt(position);
-  const ref = refAt(document.getText(), offset);
-  if (ref) {
-    const parsed = parseRef(document.uri.fsPath, ref.ref);
-    return parsed && parsed.kind !== 'remote' ? parsed : undefined;
-  }
-  const node = new SourceMap(document.getText()).nodeAt(offset);
-  return node?.onKey ? { file: document.uri.fsPath, pointer: node.path } : undefined;
-}
-
-/** An open editor's text wins over the file on disk. */
-function readText(file: string): string | undefined {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === file);
-  if (open) return open.getText();
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+function toLocation(location: RefLocation): vscode.Location {
+  return new vscode.Location(vscode.Uri.file(location.file), toRange(location.range));
 }
 
 function toSymbol(symbol: OutlineSymbol): vscode.DocumentSymbol {

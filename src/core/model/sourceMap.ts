@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { parsedYaml } from './parseCache';
 import type { Position, Range } from '../../shared/findings';
 
 /** Offsets ↔ 0-based line/character positions of one text. */
@@ -59,7 +60,7 @@ export class SourceMap {
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
     // Tolerant: a document being typed still maps as far as it parses.
-    this.root = parseDocument(text, { uniqueKeys: false, strict: false }).contents;
+    this.root = parsedYaml(text).contents;
   }
 
   /** Walks `path` as far as it exists. */

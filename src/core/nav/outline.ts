@@ -1,4 +1,5 @@
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
+import { parsedYaml } from '../model/parseCache';
 import type { Range } from '../../shared/findings';
 import { LineIndex } from '../model/sourceMap';
 import { parseRef } from './refs';
@@ -29,7 +30,7 @@ type Entry = { key: string; keyNode: Node; value: unknown };
 
 /** Document symbols of an AsyncAPI 2.x or 3.x document, or of a file of shared components, YAML or JSON. */
 export function outline(text: string): OutlineSymbol[] {
-  const root = parseDocument(text, { strict: false, uniqueKeys: false }).contents;
+  const root = parsedYaml(text).contents;
   if (!isMap(root)) return [];
   const lines = new LineIndex(text);
   const symbol = (entry: Entry, kind: OutlineKind, detail?: string, children: OutlineSymbol[] = []): OutlineSymbol => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import type { Range } from '../../shared/findings';
+import { plainValue } from '../model/parseCache';
 import { SourceMap } from '../model/sourceMap';
 
 /** Where a `$ref` points: a JSON pointer into a file (this one for `#/…`), or a URL the editor does not follow. */
@@ -128,11 +128,7 @@ export function resolvePointer(text: string, pointer: readonly string[]): unknow
 
 /** Parses YAML or JSON as far as it is readable: the part of a half-typed document that parses still helps. */
 export function loadLenient(text: string): unknown {
-  try {
-    return parseDocument(text, { strict: false, uniqueKeys: false }).toJS({ maxAliasCount: 1000 });
-  } catch {
-    return undefined;
-  }
+  return plainValue(text);
 }
 
 /** Walks `pointer` through an already parsed value. */

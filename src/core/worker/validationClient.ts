@@ -14,7 +14,7 @@ export interface ValidateInput {
 /** Thrown to the caller whose request was replaced by a newer one for the same file. */
 export class SupersededError extends Error {
   constructor() {
-    super('superseded by a newer validation of the same file');
+    super('superseded by a newer request for the same file');
   }
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { outline, type OutlineSymbol } from '../../core/nav/outline';
+import type { OutlineSymbol } from '../../core/nav/outline';
 import type { Ctx } from '../ctx';
 import { toRange } from '../diagnostics';
 
@@ -12,8 +12,9 @@ export interface SendTestEventArgs {
 export class TestEventLensProvider implements vscode.CodeLensProvider {
   constructor(private readonly ctx: Ctx) {}
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.ctx.documents.isAsyncApi(document)) return [];
+    const symbols = await this.ctx.navigation.query(document, { op: 'outline' }, token);
     const lenses: vscode.CodeLens[] = [];
     const visit = (symbols: readonly OutlineSymbol[], channel?: OutlineSymbol): void => {
       for (const symbol of symbols) {
@@ -24,7 +25,7 @@ export class TestEventLensProvider implements vscode.CodeLensProvider {
         visit(symbol.children, symbol.kind === 'channel' && symbol.name !== 'channels' ? symbol : channel);
       }
     };
-    visit(outline(document.getText()));
+    visit(symbols ?? []);
     return lenses;
   }
 }

@@ -160,6 +160,29 @@ describe('Eventscope in a real extension host', function () {
     assert.ok(operations?.children.some((child) => child.name === 'publishOrderPlaced'));
   });
 
+  it('outlines a 5 MB document without stalling the extension host, and a JSON-with-comments document', async () => {
+    const channels = Array.from({ length: 10000 }, (_, index) => `  ch${index}:\n    address: topic/${index}\n    description: "${'x'.repeat(500)}"\n`).join('');
+    const editor = await writeAndOpen('huge.yaml', `asyncapi: 3.0.0\ninfo:\n  title: Huge\n  version: 1.0.0\nchannels:\n${channels}`);
+    assert.ok(editor.document.getText().length > 5_000_000);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    try {
+      const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+      assert.equal(symbols.find((symbol) => symbol.name === 'channels')?.children.length, 10000);
+    } finally {
+      clearInterval(ticker);
+    }
+    // Had the outline been parsed on the extension host's thread, no timer would have run meanwhile.
+    assert.ok(turns >= 5, `the extension host's event loop turned ${turns} times during the outline`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    const jsonc = await vscode.languages.setTextDocumentLanguage((await writeAndOpen('commented.json', '{\n  // a comment\n  "asyncapi": "3.0.0",\n  "info": { "title": "C", "version": "1.0.0" },\n  "channels": { "hello": { "address": "hello" } }\n}\n')).document, 'jsonc');
+    const jsoncSymbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', jsonc.uri);
+    // VS Code's own JSON outline lists the same keys; Eventscope's marks a channel as an event.
+    const channelSymbols = jsoncSymbols.filter((symbol) => symbol.name === 'channels').flatMap((symbol) => symbol.children);
+    assert.ok(channelSymbols.some((child) => child.name === 'hello' && child.kind === vscode.SymbolKind.Event), `outline: ${JSON.stringify(jsoncSymbols.map((symbol) => symbol.name))}`);
+  });
+
   it('completes keys the meta-schema allows and $ref targets', async () => {
     const editor = await writeAndOpen('complete.yaml', 'asyncapi: 3.0.0\ninfo:\n  title: C\n  version: 1.0.0\noperations:\n  op:\n    \ncomponents:\n  messages:\n    Hello:\n      payload: { type: string }\n');
     const keys = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, new vscode.Position(6, 4));
