@@ -197,20 +197,28 @@ const Y = {
 
 /** Where a YAML key may start: line start, after indentation / `- ` / `? `, or in a flow mapping. */
 const YAML_KEY_START = R`(?<=^|[\t ,{\[])`;
+/** Right after a flow mapping's `{` or `,` and up to three blanks (lookbehind needs fixed lengths). */
+const YAML_FLOW_KEY_START = R`(?<=[{,]|[{,][\t ]|[{,][\t ]{2}|[{,][\t ]{3})`;
 /** Where a YAML scalar value ends: end of line, a comment, or a flow indicator. */
 const YAML_VALUE_END = R`(?=[\t ]*$|[\t ]+#|[\t ]*[,\]}])`;
+/** A value followed by a flow mapping's `,` or `}`. */
+const YAML_FLOW_VALUE_END = R`(?=[\t ]*[,}])`;
+
+/** The host grammar scopes plain scalars by context: `plain.out` in block collections, `plain.in` in flow ones. */
+const BLOCK = { plainKey: Y.plainKey, plain: Y.plain };
+const FLOW = { plainKey: 'string.unquoted.plain.in.yaml entity.name.tag.yaml', plain: 'string.unquoted.plain.in.yaml' };
 /** First character of a plain scalar (YAML 1.2 ns-plain-first, simplified). */
 const YAML_PLAIN_FIRST = R`(?:[^\s\-?:,\[\]{}#&*!|>'"%@` + '`' + R`]|[\-?:](?=\S))`;
 
 /** key alternatives: plain, 'single' or "double" quoted, then `:` and the separating blanks. */
-function yamlKey(keyRe, keyScope) {
+function yamlKey(keyRe, keyScope, context) {
   const colon = (blanks) => [
     cap(Y.ws, R`[\t ]*`),
     cap(scopes(Y.value, Y.colon), ':'),
     cap(scopes(Y.value, Y.ws), blanks),
   ];
   return alt(
-    seq(cap(scopes(Y.key, Y.plainKey, keyScope), keyRe), ...colon(R`[\t ]+`)),
+    seq(cap(scopes(Y.key, context.plainKey, keyScope), keyRe), ...colon(R`[\t ]+`)),
     seq(
       cap(scopes(Y.key, Y.singleKey), cap(Y.qbegin, "'"), cap(keyScope, keyRe), cap(Y.qend, "'")),
       ...colon(R`[\t ]*`),
@@ -223,13 +231,13 @@ function yamlKey(keyRe, keyScope) {
 }
 
 /**
- * A scalar value in its three flow styles. `content` is the regex for the
+ * A scalar value in its three flow styles, for a block or flow context. `content` is the regex for the
  * unquoted text (it must not match quotes); `valueScope`/`patterns` apply to it.
  */
 function yamlScalar({ plain, single = plain, double = plain, valueScope, patterns }) {
   const spec = (style) =>
     patterns ? { name: scopes(Y.value, style, valueScope), patterns } : scopes(Y.value, style, valueScope);
-  return alt(
+  return (context, quotedOnly = false) => alt(
     seq(
       cap(scopes(Y.value, Y.single, Y.qbegin), "'"),
       cap(spec(Y.single), single),
@@ -240,13 +248,27 @@ function yamlScalar({ plain, single = plain, double = plain, valueScope, pattern
       cap(spec(Y.double), double),
       cap(scopes(Y.value, Y.double, Y.qend), '"'),
     ),
-    cap(spec(Y.plain), plain),
+    ...(quotedOnly ? [] : [cap(spec(context.plain), plain)]),
   );
 }
 
+/** A `key: value` pair; in flow collections too, with the host's flow scopes, unless it must start a line. */
 function yamlPair({ start = YAML_KEY_START, key, keyScope, value, name, comment }) {
-  const rule = matchRule(seq(start, yamlKey(key, keyScope), value, YAML_VALUE_END), name);
-  return comment ? { comment, ...rule } : rule;
+  const rule = (context, begin, end, ...after) =>
+    matchRule(seq(begin, yamlKey(key, keyScope, context), value(context, end === YAML_FLOW_VALUE_END), end, ...after), name);
+  // The host reads a flow mapping's `,` as the start of its next entries, a state this match skips: it takes the `,` too.
+  const flowSeparator = [R`(?:`, cap(Y.ws, R`[\t ]*`), cap('punctuation.separator.mapping.yaml', ','), R`)?`];
+  const patterns =
+    start === '^'
+      ? [rule(BLOCK, start, YAML_VALUE_END)]
+      : [
+          rule(FLOW, YAML_FLOW_KEY_START, YAML_VALUE_END, ...flowSeparator),
+          // A pair on its own line inside a flow mapping that spans lines; only a quoted value tells it
+          // apart, since a plain one may end at the `}` of an address parameter.
+          rule(FLOW, start, YAML_FLOW_VALUE_END, ...flowSeparator),
+          rule(BLOCK, start, YAML_VALUE_END),
+        ];
+  return comment ? { comment, patterns } : { patterns };
 }
 
 /** one character of a single-line plain scalar; blanks only when no comment follows */

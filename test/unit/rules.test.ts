@@ -65,6 +65,26 @@ describe('event-design rules', () => {
     assert.equal(found[0]?.severity, 'error');
   });
 
+  it('eventscope-duplicate-message: 2.x messages are told apart by name and by messageId, each checked', async () => {
+    const v2 = (first: string, second: string): string => `asyncapi: 2.6.0
+info: { title: Shop, version: 1.0.0 }
+channels:
+  orders:
+    publish:
+      message:
+        oneOf:
+          - { ${first}, payload: { type: string } }
+          - { ${second}, payload: { type: number } }
+`;
+    const messages = async (first: string, second: string): Promise<string[]> =>
+      only((await validateText(v2(first, second))).findings, 'eventscope-duplicate-message').map((finding) => finding.message);
+    const [sameName] = await messages('messageId: placed, name: Order', 'messageId: shipped, name: Order');
+    assert.match(sameName ?? '', /^Message name "Order" is already used/);
+    const [sameId] = await messages('messageId: placed, name: Placed', 'messageId: placed, name: Shipped');
+    assert.match(sameId ?? '', /^Message ID "placed" is already used/);
+    assert.deepEqual(await messages('messageId: placed, name: Placed', 'messageId: shipped, name: Shipped'), []);
+  });
+
   it('eventscope-operation-without-messages', async () => {
     const result = await validateText(document({
       channel: `    address: empty
@@ -107,6 +127,25 @@ describe('event-design rules', () => {
     assert.equal(undeclared[0]?.range.start.line, 6, 'on the address');
     assert.deepEqual(undeclared[0]?.fix, { kind: 'declareParameter', name: 'orderId' });
     assert.equal(only(result.findings, 'eventscope-unused-parameter').length, 1);
+    assert.deepEqual(only(result.findings, 'asyncapi3-channel-parameters'), [], "Spectral's report of the same problems is not repeated");
+  });
+
+  it("Spectral's channel-parameters findings stay where Eventscope's parameter rules are off, in 2.x and 3.x", async () => {
+    const off = { rules: { 'eventscope-undeclared-parameter': 'off', 'eventscope-unused-parameter': 'off' } } as const;
+    const v3 = await validateText(document().replace('orderId: {}', 'customerId: {}'), {}, off);
+    assert.equal(only(v3.findings, 'asyncapi3-channel-parameters').length, 2);
+    const v2 = `asyncapi: 2.6.0
+info: { title: S, version: 1.0.0 }
+channels:
+  orders/{orderId}:
+    parameters:
+      customerId: { schema: { type: string } }
+    publish:
+      message: { messageId: placed, payload: { type: string } }
+`;
+    assert.deepEqual(only((await validateText(v2)).findings, 'asyncapi2-channel-parameters'), []);
+    assert.equal(only((await validateText(v2)).findings, 'eventscope-undeclared-parameter').length, 1);
+    assert.equal(only((await validateText(v2, {}, off)).findings, 'asyncapi2-channel-parameters').length, 2);
   });
 
   it('eventscope-payload-without-type', async () => {

@@ -55,6 +55,9 @@ export interface MessageNode {
   id: string;
   /** The message's `name`, else the key it is declared under; undefined for an anonymous 2.x message. */
   name?: string;
+  /** The `name` and 2.x `messageId` fields as written, which consumers use to tell messages apart. */
+  declaredName?: string;
+  messageId?: string;
   title?: string;
   contentType?: string;
   schemaFormat?: string;
@@ -286,6 +289,8 @@ class ModelBuilder {
     this.messages.push({
       id: uniqueId,
       name,
+      declaredName: str(message.name),
+      messageId: str(message.messageId),
       title: str(message.title),
       contentType: str(message.contentType),
       schemaFormat: multiFormat ? str((message.payload as JsonObject).schemaFormat) : str(message.schemaFormat),

@@ -27,21 +27,28 @@ export function checkDesignRules(model: EventModel): RuleFinding[] {
 
 function duplicateMessages(model: EventModel): RuleFinding[] {
   const findings: RuleFinding[] = [];
-  const firstByName = new Map<string, MessageNode>();
-  for (const message of model.messages) {
-    if (!message.name) continue;
-    const first = firstByName.get(message.name);
-    if (!first) {
-      firstByName.set(message.name, message);
-      continue;
+  for (const [label, key] of [
+    // Without a `name` field a message goes by its key (3.x) unless a 2.x `messageId` identifies it.
+    ['name', (message: MessageNode) => message.declaredName ?? (message.messageId === undefined ? message.name : undefined)],
+    ['ID', (message: MessageNode) => message.messageId],
+  ] as const) {
+    const firstByKey = new Map<string, MessageNode>();
+    for (const message of model.messages) {
+      const value = key(message);
+      if (value === undefined) continue;
+      const first = firstByKey.get(value);
+      if (!first) {
+        firstByKey.set(value, message);
+        continue;
+      }
+      // The same message declared twice with the same content is one message, not a clash.
+      if (JSON.stringify(first.payload) === JSON.stringify(message.payload) && JSON.stringify(first.headers) === JSON.stringify(message.headers)) continue;
+      findings.push({
+        code: 'eventscope-duplicate-message',
+        path: message.path,
+        message: `Message ${label} "${value}" is already used by a different message at ${first.path.join('/')}: consumers cannot tell them apart.`,
+      });
     }
-    // The same message declared twice with the same content is one message, not a clash.
-    if (JSON.stringify(first.payload) === JSON.stringify(message.payload) && JSON.stringify(first.headers) === JSON.stringify(message.headers)) continue;
-    findings.push({
-      code: 'eventscope-duplicate-message',
-      path: message.path,
-      message: `Message name "${message.name}" is already used by a different message at ${first.path.join('/')}: consumers cannot tell them apart.`,
-    });
   }
   return findings;
 }

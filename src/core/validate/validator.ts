@@ -75,7 +75,27 @@ export async function validateDocument(
     }
   }
   referencedTexts.delete(file);
-  return { file, findings, model, referencedFiles: [...referencedTexts.keys()] };
+  return { file, findings: withoutSpectralParameterEchoes(findings), model, referencedFiles: [...referencedTexts.keys()] };
+}
+
+/** Spectral's channel-parameters rule and Eventscope's parameter rules that say the same thing about one channel. */
+const PARAMETER_ECHOES = [
+  { spectral: /^Not all channel's parameters/, ours: 'eventscope-undeclared-parameter' },
+  { spectral: /redundant defined/, ours: 'eventscope-unused-parameter' },
+];
+
+/**
+ * One problem, one diagnostic: where Eventscope's own parameter rule (which carries a quick fix)
+ * reports a channel, Spectral's report of the same problem there is dropped. When ours is switched
+ * off, Spectral's stays.
+ */
+function withoutSpectralParameterEchoes(findings: Finding[]): Finding[] {
+  const channel = (finding: Finding): string => `${finding.file}|${finding.path.slice(0, 2).join('/')}`;
+  return findings.filter((finding) => {
+    if (!/^asyncapi[23]-channel-parameters$/.test(finding.code)) return true;
+    const echo = PARAMETER_ECHOES.find((candidate) => candidate.spectral.test(finding.message));
+    return !echo || !findings.some((other) => other.code === echo.ours && channel(other) === channel(finding));
+  });
 }
 
 /** Maps paths of the resolved document back to the file and range where they are written. */
