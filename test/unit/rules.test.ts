@@ -216,3 +216,17 @@ describe('message examples (3.x)', () => {
     assert.equal(only(result.findings, 'eventscope-invalid-example').length, 1);
   });
 });
+
+describe('JSON with comments', () => {
+  it('validates a .json document with comments like the same document without them, on the same lines', async () => {
+    const { validateDocument } = await import('../../src/core/validate/validator');
+    const { createRefReader } = await import('../../src/core/model/refReader');
+    const text = '{\n  // the shop\n  "asyncapi": "3.0.0",\n  "info": { "title": "C", "version": "1.0.0" },\n  /* channels */ "channels": { "hello": { "address": "hello/{id}" } }\n}\n';
+    const result = await validateDocument(text, '/virtual/commented.json', createRefReader({ overlays: new Map() }));
+    assert.deepEqual(result.findings.filter((finding) => finding.code === 'parser'), []);
+    assert.equal(result.model?.channels.length, 1);
+    const undeclared = result.findings.find((finding) => finding.code === 'eventscope-undeclared-parameter');
+    assert.equal(undeclared?.range.start.line, 4);
+    for (const finding of result.findings) assert.ok(finding.range.start.character >= 0 && finding.range.end.character >= 0);
+  });
+});

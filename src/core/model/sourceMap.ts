@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import { parsedYaml } from './parseCache';
 import type { Position, Range } from '../../shared/findings';
 
@@ -57,10 +57,19 @@ export class SourceMap {
   readonly lines: LineIndex;
   private readonly root: Node | null;
 
-  constructor(readonly text: string) {
+  /** `root`: an already parsed tree of `text`, else it is parsed here. */
+  constructor(
+    readonly text: string,
+    root?: Node | null,
+  ) {
     this.lines = new LineIndex(text);
     // Tolerant: a document being typed still maps as far as it parses.
-    this.root = parsedYaml(text).contents;
+    this.root = root !== undefined ? root : parseDocument(text, { uniqueKeys: false, strict: false }).contents;
+  }
+
+  /** For editor queries that come in bursts over one version: the parse is shared through the parse cache. */
+  static shared(text: string): SourceMap {
+    return new SourceMap(text, parsedYaml(text).contents);
   }
 
   /** Walks `path` as far as it exists. */

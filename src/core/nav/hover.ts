@@ -89,7 +89,7 @@ function yamlBlock(value: unknown): string {
 
 /** On `{name}` in a channel address (3.x `address`, 2.x channel key): the channel's declaration of that parameter. */
 function parameterHover(input: NavInput): string | undefined {
-  const hit = new SourceMap(input.text).nodeAt(input.offset);
+  const hit = SourceMap.shared(input.text).nodeAt(input.offset);
   if (!hit || hit.path[0] !== 'channels') return undefined;
   const isV3Address = !hit.onKey && hit.path.length === 3 && hit.path[2] === 'address';
   const isV2Key = hit.onKey && hit.path.length === 2;

@@ -93,7 +93,7 @@ export function formatPointer(pointer: readonly string[]): string {
 
 /** The `$ref` whose value is under `offset` (quotes included), with the value's range. */
 export function refAt(text: string, offset: number): { ref: string; range: Range } | undefined {
-  const hit = new SourceMap(text).nodeAt(offset);
+  const hit = SourceMap.shared(text).nodeAt(offset);
   if (!hit || hit.onKey || hit.path[hit.path.length - 1] !== '$ref' || typeof hit.value !== 'string') return undefined;
   return { ref: hit.value, range: hit.range };
 }
@@ -117,7 +117,7 @@ function sameTarget(a: RefTarget, b: RefTarget): boolean {
 /** Range of the key the target pointer names in `text` (the file's start for a whole-file ref); undefined when it is missing. */
 export function definitionLocation(target: RefTarget, text: string): Range | undefined {
   if (target.pointer.length === 0) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  const sourceMap = new SourceMap(text);
+  const sourceMap = SourceMap.shared(text);
   return sourceMap.has(target.pointer) ? sourceMap.rangeOf(target.pointer, 'key') : undefined;
 }
 

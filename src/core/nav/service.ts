@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { asPlainJson } from '../model/jsonComments';
 import { SourceMap } from '../model/sourceMap';
 import type { NavQuery, NavResults, NavText } from '../worker/navProtocol';
 import { completeAt, type NavInput } from './completion';
@@ -30,13 +31,13 @@ export class NavTexts {
 /** Answers one editor query over `file`; `overlays` (unsaved buffers) win over the files on disk. */
 export function answerNavQuery<Q extends NavQuery>(file: string, query: Q, overlays: ReadonlyMap<string, string>): NavResults[Q['op']] {
   const readFile = (path: string): string | undefined => {
-    const open = overlays.get(path);
-    if (open !== undefined) return open;
+    let text = overlays.get(path);
     try {
-      return readFileSync(path, 'utf8');
+      text ??= readFileSync(path, 'utf8');
     } catch {
       return undefined;
     }
+    return asPlainJson(path, text);
   };
   const text = readFile(file) ?? '';
   const input = (offset: number): NavInput => ({ file, text, offset, readFile });
@@ -98,6 +99,6 @@ function targetAt(file: string, text: string, offset: number): RefTarget | undef
     const parsed = parseRef(file, ref.ref);
     return parsed && parsed.kind !== 'remote' ? parsed : undefined;
   }
-  const node = new SourceMap(text).nodeAt(offset);
+  const node = SourceMap.shared(text).nodeAt(offset);
   return node?.onKey ? { file, pointer: node.path } : undefined;
 }

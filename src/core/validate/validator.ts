@@ -8,6 +8,7 @@ import { checkDesignRules } from './designRules';
 import { checkExamples } from './examples';
 import { severityFor, type RuleSetting } from './ruleCatalog';
 import type { SpectralConfig } from './spectralConfig';
+import { asPlainJson } from '../model/jsonComments';
 
 export interface ValidationOptions {
   /** Severity overrides of Eventscope's rules, from `eventscope.rules`. */
@@ -32,11 +33,12 @@ export async function validateDocument(
   reader: RefReader,
   options: ValidationOptions = {},
 ): Promise<DocumentValidation> {
+  text = asPlainJson(file, text);
   const referencedTexts = new Map<string, string>();
   const recordingReader: RefReader = {
     ...reader,
     readFile: async (path) => {
-      const content = await reader.readFile(path);
+      const content = asPlainJson(path, await reader.readFile(path));
       referencedTexts.set(path, content);
       return content;
     },
@@ -47,7 +49,7 @@ export async function validateDocument(
     const code = String(diagnostic.code);
     const finding: Finding = {
       file: diagnostic.source ?? file,
-      range: diagnostic.range,
+      range: clampRange(diagnostic.range),
       severity: SEVERITY_BY_NUMBER[diagnostic.severity] ?? 'error',
       code,
       message: diagnostic.message.replace(/^RemoteRefDisabled: /, ''),
@@ -76,6 +78,12 @@ export async function validateDocument(
   }
   referencedTexts.delete(file);
   return { file, findings: withoutSpectralParameterEchoes(findings), model, referencedFiles: [...referencedTexts.keys()] };
+}
+
+/** The parser reports some YAML errors at character -1, which no editor accepts. */
+function clampRange(range: Range): Range {
+  const clamp = (position: Range['start']): Range['start'] => ({ line: Math.max(0, position.line), character: Math.max(0, position.character) });
+  return { start: clamp(range.start), end: clamp(range.end) };
 }
 
 /** Spectral's channel-parameters rule and Eventscope's parameter rules that say the same thing about one channel. */

@@ -12,7 +12,9 @@ const port = parentPort;
 if (!port) throw new Error('navWorker must run in a worker thread');
 
 const texts = new NavTexts();
-const queue: Extract<NavRequest, { type: 'query' }>[] = [];
+type Query = Extract<NavRequest, { type: 'query' }>;
+/** Each query with the buffers it reads, taken in on arrival: the client sends a version's text once. */
+const queue: { request: Query; overlays?: Map<string, string>; error?: Error }[] = [];
 let scheduled = false;
 
 port.on('message', (request: NavRequest) => {
@@ -20,12 +22,16 @@ port.on('message', (request: NavRequest) => {
     texts.forget(request.file);
     return;
   }
-  const stale = queue.findIndex((queued) => queued.file === request.file && queued.query.op === request.query.op);
+  const stale = queue.findIndex((queued) => queued.request.file === request.file && queued.request.query.op === request.query.op);
   if (stale !== -1) {
     const [dropped] = queue.splice(stale, 1);
-    if (dropped) reply({ id: dropped.id, ok: false, superseded: true });
+    if (dropped) reply({ id: dropped.request.id, ok: false, superseded: true });
   }
-  queue.push(request);
+  try {
+    queue.push({ request, overlays: texts.update(request.texts) });
+  } catch (error) {
+    queue.push({ request, error: error as Error });
+  }
   if (!scheduled) {
     scheduled = true;
     // Yield to the message loop first, so queries that arrive together can supersede each other.
@@ -38,16 +44,17 @@ function reply(response: NavResponse): void {
 }
 
 function drain(): void {
-  const request = queue.shift();
-  if (!request) {
+  const next = queue.shift();
+  if (!next) {
     scheduled = false;
     return;
   }
+  const { request, overlays, error } = next;
   try {
-    const overlays = texts.update(request.texts);
+    if (error || !overlays) throw error ?? new Error('no buffers');
     reply({ id: request.id, ok: true, result: answerNavQuery(request.file, request.query, overlays) });
-  } catch (error) {
-    reply({ id: request.id, ok: false, error: (error as Error).stack ?? String(error) });
+  } catch (failure) {
+    reply({ id: request.id, ok: false, error: (failure as Error).stack ?? String(failure) });
   }
   setImmediate(drain);
 }

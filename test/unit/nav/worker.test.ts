@@ -11,7 +11,16 @@ import { ROOT } from './support';
 /** The worker runs as the bundle the extension ships, built here from source. */
 async function buildWorker(): Promise<string> {
   const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-nav-worker-')), 'navWorker.js');
-  await build({ entryPoints: [path.join(ROOT, 'src/core/worker/navWorker.ts')], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(ROOT, 'src/core/worker/navWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+    // As in scripts/build.mjs: jsonc-parser's UMD build requires its own files at run time.
+    alias: { 'jsonc-parser': path.join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
+  });
   return outfile;
 }
 
@@ -93,6 +102,8 @@ describe('navigation worker', () => {
 
   it('a queued query is superseded by a newer one of the same kind for the same file', async () => {
     const file = path.join(dir, 'e.yaml');
+    // A long query first keeps the worker busy, so the next two are queued together.
+    const busy = client.query([buffer(path.join(dir, 'busy.yaml'), 1, hugeDocument())], { op: 'outline' });
     const older = client.query([buffer(file, 1, DOC('older'))], { op: 'outline' });
     const newer = client.query([buffer(file, 2, DOC('newer'))], { op: 'outline' });
     await assert.rejects(older, SupersededError);
@@ -100,6 +111,7 @@ describe('navigation worker', () => {
       (await newer).find((symbol) => symbol.name === 'channels')?.children.map((channel) => channel.name),
       ['newer'],
     );
+    assert.ok((await busy).length > 0);
   });
 
   it('keeps the calling thread free while it parses a 5 MB document', async () => {
