@@ -72,7 +72,7 @@ export class MqttTransport implements Transport {
   }
 
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
-    const listener = { filter: wildcardOf(addressTemplate, '/', '+', '#'), onMessage };
+    const listener = { filter: wildcardOf(addressTemplate, '/', '+'), onMessage };
     this.listeners.add(listener);
     await this.client.subscribeAsync(listener.filter, { qos: this.qos });
     return {
@@ -112,7 +112,8 @@ import { wildcardOf, type Subscription, type Transport, type WireMessage } from 
 
 /**
  * AMQP 0-9-1 over one topic exchange: the channel address is the routing key, and each subscription is an
- * exclusive, auto-deleted queue bound with the address's wildcard (words split at ".").
+ * exclusive, auto-deleted queue bound with the address's wildcard (words split at ".", a
+ * word with a parameter becomes "*").
  */
 export class AmqpTransport implements Transport {
   private exchangeReady: Promise<unknown> | undefined;
@@ -132,7 +133,7 @@ export class AmqpTransport implements Transport {
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
     await this.ready();
     const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await this.channel.bindQueue(queue, this.exchange, wildcardOf(addressTemplate, '.', '*', '#'));
+    await this.channel.bindQueue(queue, this.exchange, wildcardOf(addressTemplate, '.', '*'));
     const { consumerTag } = await this.channel.consume(
       queue,
       (delivery: ConsumeMessage | null) => {
@@ -161,7 +162,7 @@ export class AmqpTransport implements Transport {
 const NATS = String.raw`import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { wildcardOf, type Subscription, type Transport, type WireMessage } from './transport.js';
 
-/** NATS core: the channel address is the subject; parameters become "*" tokens. */
+/** NATS core: the channel address is the subject; a token (split at ".") with a parameter becomes "*". */
 export class NatsTransport implements Transport {
   constructor(private readonly connection: NatsConnection) {}
 
@@ -173,7 +174,7 @@ export class NatsTransport implements Transport {
   }
 
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
-    const subscription = this.connection.subscribe(wildcardOf(addressTemplate, '.', '*', '>'), {
+    const subscription = this.connection.subscribe(wildcardOf(addressTemplate, '.', '*'), {
       callback: (error, delivery) => {
         if (error) return;
         const headers: Record<string, string> = {};

@@ -256,6 +256,33 @@ for (const entry of BROKERS) {
       await subscription.unsubscribe();
     });
 
+    it('messages on unrelated addresses reach neither the handler nor onInvalid', async () => {
+      const handled: unknown[] = [];
+      const refused: any[] = [];
+      const channelAddress = 'shop/orders/ORD-2026-000777/placed';
+      let refusedOnChannel!: () => void;
+      const channelMessageRefused = new Promise<void>((resolve) => (refusedOnChannel = resolve));
+      const subscription = await mirror.onOrderPlaced((message: unknown) => handled.push(message), {
+        onInvalid: (refusal: any) => {
+          refused.push(refusal);
+          if (refusal.address === channelAddress) refusedOnChannel();
+        },
+      });
+      // One level off the template, a NATS/AMQP multi-level subject, and a single token a "*" lets through.
+      for (const address of ['shop/orders/ORD-2026-000777/shipped', 'shop.orders.ORD-2026-000777.placed', 'unrelated']) {
+        await broker.rawPublish(address, JSON.stringify(orderPlaced('ORD-2026-000777')));
+      }
+      // Published after them, so once it is refused the unrelated ones have had their chance to arrive.
+      await broker.rawPublish(channelAddress, JSON.stringify({ orderId: 'ORD-2026-000777' }));
+      await channelMessageRefused;
+      assert.deepEqual(
+        refused.map((refusal) => refusal.address),
+        [channelAddress],
+      );
+      assert.deepEqual(handled, []);
+      await subscription.unsubscribe();
+    });
+
     it('matches concurrent replies to their requests by correlation ID', async () => {
       const subscription = await mirror.onPayment(async (request: any) => {
         // Answer out of order: later requests first.
@@ -285,7 +312,7 @@ it("Eventscope's broker judged the generated producer's messages valid and the h
   assert.ok(valid.length >= 2, `valid OrderPlaced events traced: ${valid.length}; ${JSON.stringify(placed.map((record) => [record.headers, record.validation.errors]))}`);
   assert.deepEqual(
     invalid.map((record) => record.topic),
-    ['shop/orders/ORD-2026-000666/placed'],
-    'only the hand-crafted message breaks the contract',
+    ['shop/orders/ORD-2026-000666/placed', 'shop/orders/ORD-2026-000777/placed'],
+    'only the hand-crafted messages break the contract',
   );
 });
