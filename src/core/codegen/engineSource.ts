@@ -258,7 +258,7 @@ export class Requester {
           clearTimeout(waiting.timer);
           waiting.resolve(outcome.message);
         }
-      });
+      }, { inbox: true });
       inbox = { ready, pending };
       this.inboxes.set(address, inbox);
     }

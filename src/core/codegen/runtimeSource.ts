@@ -14,6 +14,11 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /** A reply inbox: only this client reads it, whatever other clients of the same service subscribe to. */
+  inbox?: boolean;
+}
+
 /**
  * What generated operations need from a broker. An address template may hold {parameters}: an adapter
  * subscribes with its broker's wildcards, and the generated code matches addresses exactly, dropping the
@@ -21,7 +26,7 @@ export interface Subscription {
  */
 export interface Transport {
   publish(message: WireMessage): Promise<void>;
-  subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription>;
+  subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void, options?: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
 }
 
