@@ -51,27 +51,62 @@ export function planEndpoints(model: EventModel, catalog: SchemaCatalog): Endpoi
   return endpoints;
 }
 
+/** Words of a channel address, parameters left out: `shop/payments/{id}/replies` gives shop, payments, replies. */
+const addressWords = (channel: ChannelNode | undefined): string[] =>
+  (channel?.address ?? '')
+    .replace(/\{[^}]+\}/g, ' ')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+
+/** How many leading address words two channels share: `sum/requests` and `sum/replies` share one. */
+function channelRelation(left: ChannelNode | undefined, right: ChannelNode | undefined): number {
+  const [a, b] = [addressWords(left), addressWords(right)];
+  let shared = 0;
+  while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+  return shared;
+}
+
 /**
- * AsyncAPI 2.x has no `reply`: a send and a receive whose messages locate the same correlation ID are read as
- * one request/reply pair. The request is the side whose message names a reply-to (a binding), else the side
- * whose channel is not parameterized (the reply goes to a per-requester address).
+ * AsyncAPI 2.x has no `reply`: a send and a receive whose messages locate the correlation ID in the same place
+ * are read as one request/reply pair when their channels are related (leading address words in common), a
+ * message names a reply-to (a binding), or they are the only send and receive with that location. The most
+ * closely related candidates pair first, each endpoint once; a tie is ambiguous and stays unpaired. The request
+ * is the side whose message names a reply-to, else the side whose channel is not parameterized (the reply goes
+ * to a per-requester address).
  */
 function pairByCorrelation(endpoints: Endpoint[]): void {
   const correlationOf = (endpoint: Endpoint): string | undefined => {
     const locations = new Set(endpoint.messages.map((entry) => entry.message.correlationId?.location));
     return locations.size === 1 ? [...locations][0] : undefined;
   };
-  const sends = endpoints.filter((endpoint) => endpoint.action === 'send' && correlationOf(endpoint));
-  const receives = endpoints.filter((endpoint) => endpoint.action === 'receive' && correlationOf(endpoint));
-  if (sends.length !== 1 || receives.length !== 1) return;
-  const [send, receive] = [sends[0]!, receives[0]!];
-  if (correlationOf(send) !== correlationOf(receive)) return;
   const namesReplyTo = (endpoint: Endpoint): boolean =>
     endpoint.messages.some((entry) => Object.values(entry.message.bindings ?? {}).some((binding) => isObject(binding) && 'replyTo' in binding));
   const parameterized = (endpoint: Endpoint): boolean => (endpoint.channel?.parameters.length ?? 0) > 0;
-  const [request, response] =
-    namesReplyTo(receive) || (parameterized(send) && !parameterized(receive)) ? [receive, send] : [send, receive];
-  request.reply = { channel: response.channel, address: response.channel?.address ?? null, messages: response.messages };
+  const located = endpoints.filter((endpoint) => correlationOf(endpoint) !== undefined);
+  const candidates: { send: Endpoint; receive: Endpoint; relation: number }[] = [];
+  for (const send of located.filter((endpoint) => endpoint.action === 'send')) {
+    for (const receive of located.filter((endpoint) => endpoint.action === 'receive' && correlationOf(endpoint) === correlationOf(send))) {
+      const location = correlationOf(send);
+      const alone = located.filter((endpoint) => correlationOf(endpoint) === location).length === 2;
+      const relation = channelRelation(send.channel, receive.channel);
+      if (relation > 0 || namesReplyTo(send) || namesReplyTo(receive) || alone) candidates.push({ send, receive, relation });
+    }
+  }
+  // Stable: equally related candidates keep document order.
+  candidates.sort((left, right) => right.relation - left.relation);
+  const paired = new Set<Endpoint>();
+  for (const candidate of candidates) {
+    const { send, receive, relation } = candidate;
+    if (paired.has(send) || paired.has(receive)) continue;
+    const rival = candidates.some(
+      (other) => other !== candidate && other.relation === relation && !paired.has(other.send) && !paired.has(other.receive) && (other.send === send || other.receive === receive),
+    );
+    if (rival) continue;
+    paired.add(send).add(receive);
+    const [request, response] = namesReplyTo(receive) || (parameterized(send) && !parameterized(receive)) ? [receive, send] : [send, receive];
+    request.reply = { channel: response.channel, address: response.channel?.address ?? null, messages: response.messages };
+  }
 }
 
 const union = (types: string[], fallback: string): string => (types.length === 0 ? fallback : [...new Set(types)].join(' | '));

@@ -155,8 +155,9 @@ function typedParams(channel: ChannelContract, raw: Record<string, string>): Par
  */
 export function accept(channel: ChannelContract, template: string, raw: WireMessage): { message: AnyReceived } | { invalid: InvalidMessage } | undefined {
   const invalid = (errors: string[]): { invalid: InvalidMessage } => ({ invalid: { address: raw.address, operation: channel.operation, errors, raw } });
-  const params = matchAddress(template, raw.address);
-  if (!params) return undefined;
+  if (!matchAddress(template, raw.address)) return undefined;
+  // The template may have parameters filled in (a filtered subscription): the channel's address names them all.
+  const params = (channel.address === null ? undefined : matchAddress(channel.address, raw.address)) ?? {};
   const decoded = decodeJson(raw.payload);
   if (!decoded.ok) return invalid([decoded.error]);
   const jsonHeaders = channel.messages.flatMap((contract) => contract.jsonHeaders);
