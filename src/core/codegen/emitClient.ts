@@ -1,4 +1,4 @@
-import type { ChannelNode, EventModel, JsonObject, OperationNode } from '../model/eventModel';
+import type { ChannelNode, EventModel, JsonObject, MessageNode, OperationNode } from '../model/eventModel';
 import { camelCase, NameRegistry, pascalCase } from './names';
 import type { MessageSchemas, SchemaCatalog } from './schemaCatalog';
 
@@ -47,7 +47,10 @@ export function planEndpoints(model: EventModel, catalog: SchemaCatalog): Endpoi
       },
     };
   });
-  if (model.major === 2) pairByCorrelation(endpoints);
+  for (const { request, response } of pairByCorrelation(model)) {
+    const [asker, answerer] = [endpoints.find((endpoint) => endpoint.operation === request), endpoints.find((endpoint) => endpoint.operation === response)];
+    if (asker && answerer) asker.reply = { channel: answerer.channel, address: answerer.channel?.address ?? null, messages: answerer.messages };
+  }
   return endpoints;
 }
 
@@ -67,35 +70,44 @@ function channelRelation(left: ChannelNode | undefined, right: ChannelNode | und
   return shared;
 }
 
+export interface RequestReplyPair {
+  request: OperationNode;
+  response: OperationNode;
+}
+
 /**
  * AsyncAPI 2.x has no `reply`: a send and a receive whose messages locate the correlation ID in the same place
  * are read as one request/reply pair when their channels are related (leading address words in common), a
  * message names a reply-to (a binding), or they are the only send and receive with that location. The most
- * closely related candidates pair first, each endpoint once; a tie is ambiguous and stays unpaired. The request
- * is the side whose message names a reply-to, else the side whose channel is not parameterized (the reply goes
- * to a per-requester address).
+ * closely related candidates pair first, each operation once; a tie is ambiguous and stays unpaired. The
+ * request is the side whose message names a reply-to, else the side whose channel is not parameterized (the
+ * reply goes to a per-requester address).
  */
-function pairByCorrelation(endpoints: Endpoint[]): void {
-  const correlationOf = (endpoint: Endpoint): string | undefined => {
-    const locations = new Set(endpoint.messages.map((entry) => entry.message.correlationId?.location));
+export function pairByCorrelation(model: EventModel): RequestReplyPair[] {
+  if (model.major !== 2) return [];
+  const channelOf = (operation: OperationNode): ChannelNode | undefined => model.channels.find((channel) => channel.id === operation.channelId);
+  const messagesOf = (operation: OperationNode): MessageNode[] => model.messages.filter((message) => operation.messageIds.includes(message.id));
+  const correlationOf = (operation: OperationNode): string | undefined => {
+    const locations = new Set(messagesOf(operation).map((message) => message.correlationId?.location));
     return locations.size === 1 ? [...locations][0] : undefined;
   };
-  const namesReplyTo = (endpoint: Endpoint): boolean =>
-    endpoint.messages.some((entry) => Object.values(entry.message.bindings ?? {}).some((binding) => isObject(binding) && 'replyTo' in binding));
-  const parameterized = (endpoint: Endpoint): boolean => (endpoint.channel?.parameters.length ?? 0) > 0;
-  const located = endpoints.filter((endpoint) => correlationOf(endpoint) !== undefined);
-  const candidates: { send: Endpoint; receive: Endpoint; relation: number }[] = [];
-  for (const send of located.filter((endpoint) => endpoint.action === 'send')) {
-    for (const receive of located.filter((endpoint) => endpoint.action === 'receive' && correlationOf(endpoint) === correlationOf(send))) {
-      const location = correlationOf(send);
-      const alone = located.filter((endpoint) => correlationOf(endpoint) === location).length === 2;
-      const relation = channelRelation(send.channel, receive.channel);
+  const namesReplyTo = (operation: OperationNode): boolean =>
+    messagesOf(operation).some((message) => Object.values(message.bindings ?? {}).some((binding) => isObject(binding) && 'replyTo' in binding));
+  const parameterized = (operation: OperationNode): boolean => (channelOf(operation)?.parameters.length ?? 0) > 0;
+  const located = model.operations.filter((operation) => correlationOf(operation) !== undefined);
+  const candidates: { send: OperationNode; receive: OperationNode; relation: number }[] = [];
+  for (const send of located.filter((operation) => operation.action === 'send')) {
+    const location = correlationOf(send);
+    const alone = located.filter((operation) => correlationOf(operation) === location).length === 2;
+    for (const receive of located.filter((operation) => operation.action === 'receive' && correlationOf(operation) === location)) {
+      const relation = channelRelation(channelOf(send), channelOf(receive));
       if (relation > 0 || namesReplyTo(send) || namesReplyTo(receive) || alone) candidates.push({ send, receive, relation });
     }
   }
   // Stable: equally related candidates keep document order.
   candidates.sort((left, right) => right.relation - left.relation);
-  const paired = new Set<Endpoint>();
+  const paired = new Set<OperationNode>();
+  const pairs: RequestReplyPair[] = [];
   for (const candidate of candidates) {
     const { send, receive, relation } = candidate;
     if (paired.has(send) || paired.has(receive)) continue;
@@ -104,9 +116,10 @@ function pairByCorrelation(endpoints: Endpoint[]): void {
     );
     if (rival) continue;
     paired.add(send).add(receive);
-    const [request, response] = namesReplyTo(receive) || (parameterized(send) && !parameterized(receive)) ? [receive, send] : [send, receive];
-    request.reply = { channel: response.channel, address: response.channel?.address ?? null, messages: response.messages };
+    const receiveRequests = namesReplyTo(receive) || (parameterized(send) && !parameterized(receive));
+    pairs.push(receiveRequests ? { request: receive, response: send } : { request: send, response: receive });
   }
+  return pairs;
 }
 
 const union = (types: string[], fallback: string): string => (types.length === 0 ? fallback : [...new Set(types)].join(' | '));
