@@ -199,7 +199,8 @@ export async function planFromFile(documentFile: string, outDir: string, reader:
   const onDisk = await readdir(outDir, { withFileTypes: true }).catch(() => []);
   const stale: string[] = [];
   for (const entry of onDisk) {
-    if (!entry.isFile() || planned.has(entry.name)) continue;
+    // Every generated file is TypeScript: nothing else in the folder is read.
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || planned.has(entry.name)) continue;
     const text = await readExisting(entry.name);
     if (text !== undefined && isGenerated(text)) stale.push(path.join(outDir, entry.name));
   }
