@@ -72,7 +72,7 @@ export class MqttTransport implements Transport {
   }
 
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
-    const listener = { filter: wildcardOf(addressTemplate, '/', '+', '#'), onMessage };
+    const listener = { filter: wildcardOf(addressTemplate, '/', '+'), onMessage };
     this.listeners.add(listener);
     await this.client.subscribeAsync(listener.filter, { qos: this.qos });
     return {
@@ -112,7 +112,8 @@ import { wildcardOf, type Subscription, type Transport, type WireMessage } from 
 
 /**
  * AMQP 0-9-1 over one topic exchange: the channel address is the routing key, and each subscription is an
- * exclusive, auto-deleted queue bound with the address's wildcard (words split at ".").
+ * exclusive, auto-deleted queue bound with the address's wildcard (words split at ".", a
+ * word with a parameter becomes "*").
  */
 export class AmqpTransport implements Transport {
   private exchangeReady: Promise<unknown> | undefined;
@@ -132,7 +133,7 @@ export class AmqpTransport implements Transport {
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
     await this.ready();
     const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
-    await this.channel.bindQueue(queue, this.exchange, wildcardOf(addressTemplate, '.', '*', '#'));
+    await this.channel.bindQueue(queue, this.exchange, wildcardOf(addressTemplate, '.', '*'));
     const { consumerTag } = await this.channel.consume(
       queue,
       (delivery: ConsumeMessage | null) => {
@@ -161,7 +162,7 @@ export class AmqpTransport implements Transport {
 const NATS = String.raw`import { headers as natsHeaders, type NatsConnection } from 'nats';
 import { wildcardOf, type Subscription, type Transport, type WireMessage } from './transport.js';
 
-/** NATS core: the channel address is the subject; parameters become "*" tokens. */
+/** NATS core: the channel address is the subject; a token (split at ".") with a parameter becomes "*". */
 export class NatsTransport implements Transport {
   constructor(private readonly connection: NatsConnection) {}
 
@@ -173,7 +174,7 @@ export class NatsTransport implements Transport {
   }
 
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
-    const subscription = this.connection.subscribe(wildcardOf(addressTemplate, '.', '*', '>'), {
+    const subscription = this.connection.subscribe(wildcardOf(addressTemplate, '.', '*'), {
       callback: (error, delivery) => {
         if (error) return;
         const headers: Record<string, string> = {};
@@ -198,18 +199,41 @@ export class NatsTransport implements Transport {
 `;
 
 const KAFKA = String.raw`import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { type Subscription, type Transport, type WireMessage } from './transport.js';
+import { fillAddress, matchAddress, newCorrelationId, type SubscribeOptions, type Subscription, type Transport, type WireMessage } from './transport.js';
 
-function topicPattern(template: string): string | RegExp {
-  if (!template.includes('{')) return template;
-  const pattern = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => (/^\{[^}]+\}$/.test(part) ? '.+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+const PARAMETER = /(\{[^}]+\})/;
+const MAX_TOPIC_LENGTH = 249;
+
+/**
+ * Kafka allows only [A-Za-z0-9._-] in a topic name, so an address maps to its topic character by character:
+ * "/" becomes "." and any other character outside that set becomes "_" (shop/orders/{orderId}/placed is the
+ * topic shop.orders.{orderId}.placed). Parameters keep their place, so a consumer gives the handler the
+ * document's address back by matching the topic against the template's topic; a parameter value holding a
+ * mapped character arrives mapped.
+ */
+export function topicOf(address: string): string {
+  const topic = address
+    .split(PARAMETER)
+    .map((part) => (PARAMETER.test(part) ? part : part.replace(/\//g, '.').replace(/[^A-Za-z0-9._-]/g, '_')))
+    .join('');
+  if (topic.length > MAX_TOPIC_LENGTH) throw new Error('Kafka topic ' + topic + ' is longer than ' + String(MAX_TOPIC_LENGTH) + ' characters');
+  return topic;
+}
+
+function topicPattern(topicTemplate: string): string | RegExp {
+  if (!PARAMETER.test(topicTemplate)) return topicTemplate;
+  const pattern = topicTemplate
+    .split(PARAMETER)
+    .map((part) => (PARAMETER.test(part) ? '[A-Za-z0-9._-]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp('^' + pattern + '$');
 }
 
-/** Kafka: the channel address is the topic; a template with parameters subscribes by regular expression. */
+/**
+ * Kafka: the channel address maps to the topic (see topicOf); a template with parameters subscribes by
+ * regular expression. Receive operations share the consumer group given here, so instances of a service split
+ * the work; each reply inbox has a group of its own, so every requester sees the replies to its requests.
+ */
 export class KafkaTransport implements Transport {
   private producer: Promise<Producer> | undefined;
   private readonly consumers = new Set<Consumer>();
@@ -227,21 +251,24 @@ export class KafkaTransport implements Transport {
 
   async publish(message: WireMessage): Promise<void> {
     const producer = await this.connectedProducer();
-    await producer.send({ topic: message.address, messages: [{ value: Buffer.from(message.payload), headers: { ...message.headers } }] });
+    await producer.send({ topic: topicOf(message.address), messages: [{ value: Buffer.from(message.payload), headers: { ...message.headers } }] });
   }
 
-  async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId });
+  async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void, options: SubscribeOptions = {}): Promise<Subscription> {
+    const topicTemplate = topicOf(addressTemplate);
+    const consumer = this.kafka.consumer({ groupId: options.inbox ? this.groupId + '.inbox.' + newCorrelationId() : this.groupId });
     this.consumers.add(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topics: [topicPattern(addressTemplate)], fromBeginning: false });
+    await consumer.subscribe({ topics: [topicPattern(topicTemplate)], fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
+        const params = matchAddress(topicTemplate, topic);
+        if (!params) return;
         const headers: Record<string, string> = {};
         for (const [key, value] of Object.entries(message.headers ?? {})) {
           if (value !== undefined) headers[key] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
         }
-        onMessage({ address: topic, payload: new Uint8Array(message.value ?? Buffer.alloc(0)), headers });
+        onMessage({ address: fillAddress(addressTemplate, params), payload: new Uint8Array(message.value ?? Buffer.alloc(0)), headers });
       },
     });
     return {

@@ -1,4 +1,4 @@
-import type { ChannelNode, EventModel, JsonObject, OperationNode } from '../model/eventModel';
+import type { ChannelNode, EventModel, JsonObject, MessageNode, OperationNode } from '../model/eventModel';
 import { camelCase, NameRegistry, pascalCase } from './names';
 import type { MessageSchemas, SchemaCatalog } from './schemaCatalog';
 
@@ -47,31 +47,79 @@ export function planEndpoints(model: EventModel, catalog: SchemaCatalog): Endpoi
       },
     };
   });
-  if (model.major === 2) pairByCorrelation(endpoints);
+  for (const { request, response } of pairByCorrelation(model)) {
+    const [asker, answerer] = [endpoints.find((endpoint) => endpoint.operation === request), endpoints.find((endpoint) => endpoint.operation === response)];
+    if (asker && answerer) asker.reply = { channel: answerer.channel, address: answerer.channel?.address ?? null, messages: answerer.messages };
+  }
   return endpoints;
 }
 
+/** Words of a channel address, parameters left out: `shop/payments/{id}/replies` gives shop, payments, replies. */
+const addressWords = (channel: ChannelNode | undefined): string[] =>
+  (channel?.address ?? '')
+    .replace(/\{[^}]+\}/g, ' ')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word.toLowerCase());
+
+/** How many leading address words two channels share: `sum/requests` and `sum/replies` share one. */
+function channelRelation(left: ChannelNode | undefined, right: ChannelNode | undefined): number {
+  const [a, b] = [addressWords(left), addressWords(right)];
+  let shared = 0;
+  while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+  return shared;
+}
+
+export interface RequestReplyPair {
+  request: OperationNode;
+  response: OperationNode;
+}
+
 /**
- * AsyncAPI 2.x has no `reply`: a send and a receive whose messages locate the same correlation ID are read as
- * one request/reply pair. The request is the side whose message names a reply-to (a binding), else the side
- * whose channel is not parameterized (the reply goes to a per-requester address).
+ * AsyncAPI 2.x has no `reply`: a send and a receive whose messages locate the correlation ID in the same place
+ * are read as one request/reply pair when their channels are related (leading address words in common), a
+ * message names a reply-to (a binding), or they are the only send and receive with that location. The most
+ * closely related candidates pair first, each operation once; a tie is ambiguous and stays unpaired. The
+ * request is the side whose message names a reply-to, else the side whose channel is not parameterized (the
+ * reply goes to a per-requester address).
  */
-function pairByCorrelation(endpoints: Endpoint[]): void {
-  const correlationOf = (endpoint: Endpoint): string | undefined => {
-    const locations = new Set(endpoint.messages.map((entry) => entry.message.correlationId?.location));
+export function pairByCorrelation(model: EventModel): RequestReplyPair[] {
+  if (model.major !== 2) return [];
+  const channelOf = (operation: OperationNode): ChannelNode | undefined => model.channels.find((channel) => channel.id === operation.channelId);
+  const messagesOf = (operation: OperationNode): MessageNode[] => model.messages.filter((message) => operation.messageIds.includes(message.id));
+  const correlationOf = (operation: OperationNode): string | undefined => {
+    const locations = new Set(messagesOf(operation).map((message) => message.correlationId?.location));
     return locations.size === 1 ? [...locations][0] : undefined;
   };
-  const sends = endpoints.filter((endpoint) => endpoint.action === 'send' && correlationOf(endpoint));
-  const receives = endpoints.filter((endpoint) => endpoint.action === 'receive' && correlationOf(endpoint));
-  if (sends.length !== 1 || receives.length !== 1) return;
-  const [send, receive] = [sends[0]!, receives[0]!];
-  if (correlationOf(send) !== correlationOf(receive)) return;
-  const namesReplyTo = (endpoint: Endpoint): boolean =>
-    endpoint.messages.some((entry) => Object.values(entry.message.bindings ?? {}).some((binding) => isObject(binding) && 'replyTo' in binding));
-  const parameterized = (endpoint: Endpoint): boolean => (endpoint.channel?.parameters.length ?? 0) > 0;
-  const [request, response] =
-    namesReplyTo(receive) || (parameterized(send) && !parameterized(receive)) ? [receive, send] : [send, receive];
-  request.reply = { channel: response.channel, address: response.channel?.address ?? null, messages: response.messages };
+  const namesReplyTo = (operation: OperationNode): boolean =>
+    messagesOf(operation).some((message) => Object.values(message.bindings ?? {}).some((binding) => isObject(binding) && 'replyTo' in binding));
+  const parameterized = (operation: OperationNode): boolean => (channelOf(operation)?.parameters.length ?? 0) > 0;
+  const located = model.operations.filter((operation) => correlationOf(operation) !== undefined);
+  const candidates: { send: OperationNode; receive: OperationNode; relation: number }[] = [];
+  for (const send of located.filter((operation) => operation.action === 'send')) {
+    const location = correlationOf(send);
+    const alone = located.filter((operation) => correlationOf(operation) === location).length === 2;
+    for (const receive of located.filter((operation) => operation.action === 'receive' && correlationOf(operation) === location)) {
+      const relation = channelRelation(channelOf(send), channelOf(receive));
+      if (relation > 0 || namesReplyTo(send) || namesReplyTo(receive) || alone) candidates.push({ send, receive, relation });
+    }
+  }
+  // Stable: equally related candidates keep document order.
+  candidates.sort((left, right) => right.relation - left.relation);
+  const paired = new Set<OperationNode>();
+  const pairs: RequestReplyPair[] = [];
+  for (const candidate of candidates) {
+    const { send, receive, relation } = candidate;
+    if (paired.has(send) || paired.has(receive)) continue;
+    const rival = candidates.some(
+      (other) => other !== candidate && other.relation === relation && !paired.has(other.send) && !paired.has(other.receive) && (other.send === send || other.receive === receive),
+    );
+    if (rival) continue;
+    paired.add(send).add(receive);
+    const receiveRequests = namesReplyTo(receive) || (parameterized(send) && !parameterized(receive));
+    pairs.push(receiveRequests ? { request: receive, response: send } : { request: send, response: receive });
+  }
+  return pairs;
 }
 
 const union = (types: string[], fallback: string): string => (types.length === 0 ? fallback : [...new Set(types)].join(' | '));

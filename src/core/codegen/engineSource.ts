@@ -149,11 +149,15 @@ function typedParams(channel: ChannelContract, raw: Record<string, string>): Par
   return params;
 }
 
-/** Decodes and validates one incoming message: a typed message, or the reasons it was refused. */
-export function accept(channel: ChannelContract, template: string, raw: WireMessage): { message: AnyReceived } | { invalid: InvalidMessage } {
+/**
+ * Decodes and validates one incoming message: a typed message, or the reasons it was refused. Undefined when
+ * its address does not fit the template: a message of another channel, which is no concern of this operation.
+ */
+export function accept(channel: ChannelContract, template: string, raw: WireMessage): { message: AnyReceived } | { invalid: InvalidMessage } | undefined {
   const invalid = (errors: string[]): { invalid: InvalidMessage } => ({ invalid: { address: raw.address, operation: channel.operation, errors, raw } });
-  const params = matchAddress(template, raw.address);
-  if (!params) return invalid(['address ' + raw.address + ' does not fit ' + template]);
+  if (!matchAddress(template, raw.address)) return undefined;
+  // The template may have parameters filled in (a filtered subscription): the channel's address names them all.
+  const params = (channel.address === null ? undefined : matchAddress(channel.address, raw.address)) ?? {};
   const decoded = decodeJson(raw.payload);
   if (!decoded.ok) return invalid([decoded.error]);
   const jsonHeaders = channel.messages.flatMap((contract) => contract.jsonHeaders);
@@ -190,6 +194,7 @@ export async function subscribe(
   const template = subscriptionTemplate(channel, options.params);
   return transport.subscribe(template, (raw) => {
     const outcome = accept(channel, template, raw);
+    if (!outcome) return;
     if ('invalid' in outcome) options.onInvalid?.(outcome.invalid);
     else void Promise.resolve(handler(outcome.message)).catch(() => undefined);
   });
@@ -206,6 +211,7 @@ export async function respond(
   const template = subscriptionTemplate(channel, options.params);
   return transport.subscribe(template, (raw) => {
     const outcome = accept(channel, template, raw);
+    if (!outcome) return;
     if ('invalid' in outcome) {
       options.onInvalid?.(outcome.invalid);
       return;
@@ -239,6 +245,7 @@ export class Requester {
       const pending = new Map<string, Pending>();
       const ready = this.transport.subscribe(address, (raw) => {
         const outcome = accept(reply, address, raw);
+        if (!outcome) return;
         if ('invalid' in outcome) {
           const id = raw.headers[RESERVED_HEADERS.correlationId];
           const waiting = id === undefined ? undefined : pending.get(id);
@@ -252,7 +259,7 @@ export class Requester {
           clearTimeout(waiting.timer);
           waiting.resolve(outcome.message);
         }
-      });
+      }, { inbox: true });
       inbox = { ready, pending };
       this.inboxes.set(address, inbox);
     }

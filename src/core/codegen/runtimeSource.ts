@@ -14,13 +14,19 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /** A reply inbox: only this client reads it, whatever other clients of the same service subscribe to. */
+  inbox?: boolean;
+}
+
 /**
  * What generated operations need from a broker. An address template may hold {parameters}: an adapter
- * subscribes with its broker's wildcards (or to everything) and the generated code matches addresses exactly.
+ * subscribes with its broker's wildcards, and the generated code matches addresses exactly, dropping the
+ * messages of other addresses a wildcard lets through.
  */
 export interface Transport {
   publish(message: WireMessage): Promise<void>;
-  subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void): Promise<Subscription>;
+  subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void, options?: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
 }
 
@@ -109,18 +115,15 @@ export function matchAddress(template: string, address: string): Record<string, 
 }
 
 /**
- * An address template in a broker's wildcard syntax: each {parameter} that fills a whole level becomes
- * single; one that shares a level with text makes the pattern multi (and the exact match happens later).
+ * An address template in a broker's wildcard syntax: each level that holds a {parameter} (whole or with text
+ * around it) becomes the single-level wildcard, so the broker delivers no more than the template's shape and
+ * the exact match (which drops the rest) happens in the generated code.
  */
-export function wildcardOf(template: string, separator: string, single: string, multi: string): string {
-  const levels = template.split(separator);
-  const out: string[] = [];
-  for (const level of levels) {
-    if (!level.includes('{')) out.push(level);
-    else if (/^\{[^}]+\}$/.test(level)) out.push(single);
-    else return [...out, multi].join(separator);
-  }
-  return out.join(separator);
+export function wildcardOf(template: string, separator: string, single: string): string {
+  return template
+    .split(separator)
+    .map((level) => (level.includes('{') ? single : level))
+    .join(separator);
 }
 
 const encoder = new TextEncoder();

@@ -20,7 +20,10 @@ export interface UnionVariant {
   tag: string;
 }
 
-/** A `oneOf`/`anyOf` with an AsyncAPI `discriminator`: each variant gets a literal tag and a type guard. */
+/**
+ * A `oneOf`/`anyOf` whose variants are told apart by one property: the one AsyncAPI's `discriminator` names, or
+ * else one every variant pins to a different `const`. Each variant gets a literal tag and a type guard.
+ */
 export interface DiscriminatedUnion {
   property: string;
   variants: UnionVariant[];
@@ -114,9 +117,21 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel, originO
   });
 
   // Titled sub-schemas become types of their own, and so does any schema that contains itself.
+  const unionSchemas = new Set<JsonObject>();
   for (let index = 0; index < order.length; index++) {
     const [owner, root, rootPath] = order[index]!;
     const visit = (schema: JsonObject, path: string[], ancestors: object[]): void => {
+      // Inline variants of a tagged union are named after their tag (`ShapeCircle`), so each can have a guard.
+      const union = taggedUnionOf(schema);
+      if (union) unionSchemas.add(schema);
+      union?.variants.forEach((variant, index) => {
+        const tag = tagOf(variant, union.property);
+        if (names.has(variant) || tag === undefined) return;
+        const title = typeof variant.title === 'string' ? [pascalCase(variant.title)] : [];
+        const property = path[path.length - 2] === 'properties' ? pascalCase(path[path.length - 1]!) : '';
+        const candidates = property ? [`${property}${pascalCase(tag)}`, `${owner}${property}${pascalCase(tag)}`] : [`${owner}${pascalCase(tag)}`];
+        name(variant, [...title, ...candidates], [...path, union.keyword, String(index)]);
+      });
       for (const [segments, child] of schemaChildren(schema)) {
         const childPath = [...path, ...segments];
         if (names.has(child)) continue;
@@ -134,7 +149,7 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel, originO
 
   const definitions = new Map<string, JsonObject>();
   for (const [given, schema] of order) definitions.set(given, copySchema(schema, names, true));
-  const unions = discriminatedUnions(order, names, definitions);
+  const unions = discriminatedUnions(unionSchemas, names, definitions);
   return { definitions, messages, unions };
 }
 
@@ -170,29 +185,54 @@ function tagOf(schema: JsonObject | undefined, property: string): string | undef
   return undefined;
 }
 
+interface TaggedUnion {
+  keyword: 'oneOf' | 'anyOf';
+  property: string;
+  /** Set when the document names the property with `discriminator`. */
+  declared: boolean;
+  variants: JsonObject[];
+}
+
+/** The union's tag property: the `discriminator`, else the first property every variant pins to a distinct value. */
+function taggedUnionOf(schema: JsonObject): TaggedUnion | undefined {
+  const keyword = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+  if (!keyword) return undefined;
+  const variants = (schema[keyword] as unknown[]).filter(isObject);
+  if (typeof schema.discriminator === 'string') return { keyword, property: schema.discriminator, declared: true, variants };
+  const first = variants[0];
+  if (variants.length < 2 || !first || !isObject(first.properties)) return undefined;
+  const property = Object.keys(first.properties).find((candidate) => {
+    const tags = variants.map((variant) => tagOf(variant, candidate));
+    return tags.every((tag) => tag !== undefined) && new Set(tags).size === tags.length;
+  });
+  return property === undefined ? undefined : { keyword, property, declared: false, variants };
+}
+
 /**
  * AsyncAPI's `discriminator` names the property whose value is the variant's schema name. A variant that does
  * not pin that property to one value gets `const: <its name>` and the property becomes required, so the union
- * narrows in TypeScript and the validator checks the same tag.
+ * narrows in TypeScript and the validator checks the same tag. A union tagged by `const` alone is left as
+ * the document validates it.
  */
-function discriminatedUnions(order: [string, JsonObject, string[]][], names: Map<object, string>, definitions: Map<string, JsonObject>): DiscriminatedUnion[] {
+function discriminatedUnions(unionSchemas: Iterable<JsonObject>, names: Map<object, string>, definitions: Map<string, JsonObject>): DiscriminatedUnion[] {
   const unions: DiscriminatedUnion[] = [];
-  for (const [, schema] of order) {
-    const property = schema.discriminator;
-    const variants = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
-    if (typeof property !== 'string' || !variants) continue;
+  for (const schema of unionSchemas) {
+    const tagged = taggedUnionOf(schema);
+    if (!tagged) continue;
+    const { property } = tagged;
     const union: DiscriminatedUnion = { property, variants: [] };
-    for (const variant of variants) {
-      const typeName = isObject(variant) ? names.get(variant) : undefined;
+    for (const variant of tagged.variants) {
+      const typeName = names.get(variant);
       const definition = typeName ? definitions.get(typeName) : undefined;
       if (!typeName || !definition) continue;
       const tag = tagOf(definition, property) ?? typeName;
+      union.variants.push({ typeName, tag });
+      if (!tagged.declared) continue;
       const properties = isObject(definition.properties) ? definition.properties : {};
       const declared = isObject(properties[property]) ? properties[property] : {};
       definition.properties = { ...properties, [property]: { ...declared, type: 'string', const: tag } };
       const required: unknown[] = Array.isArray(definition.required) ? (definition.required as unknown[]) : [];
       if (!required.includes(property)) definition.required = [...required, property];
-      union.variants.push({ typeName, tag });
     }
     if (union.variants.length > 0) unions.push(union);
   }

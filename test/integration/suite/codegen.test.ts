@@ -56,7 +56,8 @@ describe('Eventscope: Generate TypeScript Client', function () {
   it('rewrites a changed generated file when told to overwrite', async () => {
     const types = workspaceUri('generated', 'orders', 'types.ts');
     const original = await read(types);
-    await vscode.workspace.fs.writeFile(types, new TextEncoder().encode('export type Edited = true;\n'));
+    // Edited below its header, so still a generated file: one without the header is never overwritten.
+    await vscode.workspace.fs.writeFile(types, new TextEncoder().encode(`${original}export type Edited = true;\n`));
     const result = await vscode.commands.executeCommand<GenerateClientResult>('eventscope.generateClient', orders, { overwrite: true });
     assert.deepEqual(result.written, [types.fsPath]);
     assert.equal(await read(types), original);

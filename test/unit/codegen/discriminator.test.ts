@@ -35,11 +35,20 @@ describe('codegen: a oneOf with a discriminator', () => {
     assert.match(types, /export interface Lizard \{\n {2}petType: "lizard"\n/);
   });
 
+  it('names inline variants after their tag, with or without a discriminator keyword, each with a guard', async () => {
+    const types = await readFile(path.join(out, 'types.ts'), 'utf8');
+    assert.match(types, /export type Vehicle = \(VehicleCar \| VehicleTruck\)/);
+    assert.match(types, /export interface VehicleTruck \{\n {2}vehicleType: "truck"\n/);
+    assert.match(types, /shape: \(ShapeCircle \| ShapeSquare\)/);
+    assert.match(types, /export interface ShapeCircle \{\n {2}kind: "circle"\n/);
+    for (const guard of ['isVehicleCar', 'isVehicleTruck', 'isShapeCircle', 'isShapeSquare']) assert.equal(typeof generated[guard], 'function', guard);
+  });
+
   it('compiles under tsc --strict, narrows on the tag exhaustively, and rejects an unknown tag', async () => {
     await writeFile(
       path.join(ws.dir, 'narrowing.ts'),
       [
-        "import { isDog, type Pet } from './client/index.js';",
+        "import { isDog, isShapeSquare, isVehicleTruck, type Pet, type ShapeDrawnPayload, type Vehicle } from './client/index.js';",
         'export function describePet(pet: Pet): string {',
         '  switch (pet.petType) {',
         "    case 'cat':",
@@ -57,6 +66,17 @@ describe('codegen: a oneOf with a discriminator', () => {
         'export function packSizeOf(value: unknown): number | undefined {',
         '  return isDog(value) ? value.packSize : undefined;',
         '}',
+        'export function areaOf(payload: ShapeDrawnPayload): number {',
+        "  return payload.shape.kind === 'circle' ? Math.PI * payload.shape.radius ** 2 : payload.shape.side ** 2;",
+        '}',
+        'export function sideOf(value: unknown): number | undefined {',
+        '  return isShapeSquare(value) ? value.side : undefined;',
+        '}',
+        'export function axlesOf(vehicle: Vehicle): number | undefined {',
+        '  return isVehicleTruck(vehicle) ? vehicle.axles : undefined;',
+        '}',
+        '// @ts-expect-error: a circle has no side',
+        "export const oddShape: ShapeDrawnPayload = { shape: { kind: 'circle', side: 2 } };",
         '// @ts-expect-error: no variant has this tag',
         "export const hamster: Pet = { petType: 'hamster', name: 'Rex' };",
         '// @ts-expect-error: a cat tag with a dog body',
@@ -91,6 +111,16 @@ describe('codegen: a oneOf with a discriminator', () => {
       [false, false, false],
       [false, false, false],
     ]);
+    const circle = { kind: 'circle', radius: 1 };
+    const square = { kind: 'square', side: 2 };
+    assert.deepEqual([circle, square, { kind: 'triangle' }].map((value) => [generated.isShapeCircle(value), generated.isShapeSquare(value)]), [
+      [true, false],
+      [false, true],
+      [false, false],
+    ]);
+    assert.deepEqual([generated.isVehicleCar({ vehicleType: 'car', seats: 4 }), generated.isVehicleTruck({ vehicleType: 'car', seats: 4 })], [true, false]);
+    assert.equal(generated.validateShapeDrawnPayload({ shape: square }), true);
+    assert.equal(generated.validateShapeDrawnPayload({ shape: { kind: 'circle', side: 2 } }), false);
     for (const pet of [cat, dog, lizard]) assert.equal(generated.validatePet(pet), true, generated.validatePet.errors.join('; '));
     // A dog without its tag: the tag is required once the variant is pinned to it.
     assert.equal(generated.validatePet({ name: 'Rex', packSize: 3 }), false);

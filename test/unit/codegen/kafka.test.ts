@@ -98,6 +98,7 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
   let ws: Awaited<ReturnType<typeof workspace>>;
   let generated: Module;
   let orderPlaced: Record<string, unknown>;
+  let paymentRequested: Record<string, unknown>;
 
   before(async () => {
     ws = await workspace();
@@ -107,10 +108,11 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     generated = await import(path.join(out, 'index.ts'));
     const { model } = await validateFile(ORDERS);
     orderPlaced = { ...(model!.messages.find((message) => message.name === 'OrderPlaced')!.examples[0]!.payload as Record<string, unknown>), orderId: 'ORD-2026-000042' };
+    paymentRequested = model!.messages.find((message) => message.name === 'PaymentRequested')!.examples[0]!.payload as Record<string, unknown>;
   });
   after(() => ws.dispose());
 
-  it('produces to the channel address as topic, with the payload as value and headers, and no key', async () => {
+  it('produces to the topic the channel address maps to, with the payload as value and headers, and no key', async () => {
     const kafka = new KafkaDouble();
     const client = new generated.Client(new generated.KafkaTransport(kafka, 'orders-service'));
     const { correlationId } = await client.publishOrderPlaced(orderPlaced, { params: { orderId: 'ORD-2026-000042' } });
@@ -119,7 +121,9 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     const producer = kafka.producers[0]!;
     assert.deepEqual(producer.calls, ['connect', 'send', 'send']);
     const [record] = producer.records;
-    assert.equal(record!.topic, 'shop/orders/ORD-2026-000042/placed');
+    // "/" is illegal in a Kafka topic name: it maps to ".".
+    assert.equal(record!.topic, 'shop.orders.ORD-2026-000042.placed');
+    assert.match(record!.topic, /^[A-Za-z0-9._-]{1,249}$/);
     assert.equal(record!.messages.length, 1);
     const message = record!.messages[0]!;
     assert.deepEqual(JSON.parse(String(message.value)), orderPlaced);
@@ -156,19 +160,21 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     assert.deepEqual(consumer.calls, ['connect', 'subscribe', 'run']);
     const [topic] = consumer.subscription!.topics;
     assert.ok(topic instanceof RegExp, 'a parameterized address subscribes by pattern');
-    assert.ok(topic.test('shop/orders/ORD-2026-000042/placed'));
-    assert.ok(!topic.test('shop/orders/ORD-2026-000042/cancelled'));
+    assert.ok(topic.test('shop.orders.ORD-2026-000042.placed'));
+    assert.ok(!topic.test('shop.orders.ORD-2026-000042.cancelled'));
+    assert.ok(!topic.test('shop/orders/ORD-2026-000042/placed'), 'no topic has a "/"');
     assert.equal(consumer.subscription!.fromBeginning, false);
 
     const correlationId = randomUUID();
-    await consumer.deliver('shop/orders/ORD-2026-000042/placed', JSON.stringify(orderPlaced), { correlationId });
+    await consumer.deliver('shop.orders.ORD-2026-000042.placed', JSON.stringify(orderPlaced), { correlationId });
     await handledSeen;
     assert.equal(handled.length, 1);
+    assert.equal(handled[0].address, 'shop/orders/ORD-2026-000042/placed', 'the handler sees the document\'s address');
     assert.deepEqual(handled[0].payload, orderPlaced);
     assert.deepEqual(handled[0].params, { orderId: 'ORD-2026-000042' });
     assert.equal(handled[0].correlationId, correlationId);
 
-    await consumer.deliver('shop/orders/ORD-2026-000043/placed', JSON.stringify({ orderId: 'ORD-2026-000043' }), {});
+    await consumer.deliver('shop.orders.ORD-2026-000043.placed', JSON.stringify({ orderId: 'ORD-2026-000043' }), {});
     await invalidSeen;
     assert.equal(handled.length, 1);
     assert.equal(invalid.length, 1);
@@ -176,5 +182,17 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
 
     await subscription.unsubscribe();
     assert.equal(consumer.calls.at(-1), 'disconnect');
+  });
+
+  it("gives each requester's reply inbox a consumer group of its own, so no requester takes another's replies", async () => {
+    const kafka = new KafkaDouble();
+    const clients = [new generated.Client(new generated.KafkaTransport(kafka, 'orders-service')), new generated.Client(new generated.KafkaTransport(kafka, 'orders-service'))];
+    for (const client of clients) void client.requestPayment(paymentRequested, {}).catch(() => undefined);
+    while (kafka.consumers.length < 2 || kafka.consumers.some((consumer) => !consumer.subscription)) await new Promise((resolve) => setImmediate(resolve));
+    const inboxGroups = kafka.consumers.map((consumer) => consumer.config.groupId);
+    assert.equal(new Set(inboxGroups).size, 2, `inbox groups: ${inboxGroups.join(', ')}`);
+    assert.ok(!inboxGroups.includes('orders-service'), 'an inbox is not in the service group that receive operations share');
+    for (const consumer of kafka.consumers) assert.equal(consumer.subscription!.topics[0], 'shop.payments.replies');
+    for (const client of clients) await client.close();
   });
 });

@@ -9,7 +9,7 @@ import { connect as natsConnect } from 'nats';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createAedesBroker, loadDocuments } from '../../../src/core/broker';
 import { TraceStore } from '../../../src/core/trace/store';
-import { EXAMPLES, validateFile } from '../helpers';
+import { EXAMPLES, ROOT, validateFile } from '../helpers';
 import { MOSQUITTO, NATS_SERVER, RABBITMQ_SERVER, startMosquitto, startNatsServer, startRabbitMq } from '../support/brokers';
 import { generateInto, workspace } from './support';
 
@@ -173,6 +173,8 @@ const BROKERS: { name: string; binary?: string; start(dir: string): Promise<Brok
 ];
 
 const ORDERS = path.join(EXAMPLES, 'orders/asyncapi.yaml');
+/** AsyncAPI 2.6: two request/reply pairs told apart by their channels, an event, and an integer address parameter. */
+const PAIRS = path.join(ROOT, 'test/fixtures/codegen/pairs.yaml');
 
 /** The document's own examples, with the order ID swapped in. */
 let examples: Map<string, Record<string, unknown>>;
@@ -193,6 +195,8 @@ for (const entry of BROKERS) {
     let client: Module;
     let mirror: Module;
     let generated: Module;
+    let quotes: Module;
+    let quotesMirror: Module;
 
     before(async () => {
       ws = await workspace();
@@ -203,6 +207,12 @@ for (const entry of BROKERS) {
       const [service, other] = await broker.connect(generated);
       client = new generated.Client(service);
       mirror = new generated.MirrorClient(other);
+      const pairsOut = path.join(ws.dir, 'pairs');
+      await generateInto(PAIRS, pairsOut, broker.transport);
+      const pairs = await import(path.join(pairsOut, 'index.ts'));
+      const [quotesService, quotesOther] = await broker.connect(pairs);
+      quotes = new pairs.Client(quotesService);
+      quotesMirror = new pairs.MirrorClient(quotesOther);
     });
     after(async () => {
       await broker.stop();
@@ -222,6 +232,55 @@ for (const entry of BROKERS) {
       assert.equal(message.correlationId, correlationId);
       assert.equal(message.traceparent, '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
       await subscription.unsubscribe();
+    });
+
+    it('every send operation of the orders document reaches the mirror typed, with its parameters', async () => {
+      const operations = [
+        ['publishOrderPlaced', 'onOrderPlaced', 'OrderPlaced'],
+        ['publishOrderConfirmed', 'onOrderConfirmed', 'OrderConfirmed'],
+        ['publishOrderCancelled', 'onOrderCancelled', 'OrderCancelled'],
+      ] as const;
+      for (const [publish, on, name] of operations) {
+        const orderId = 'ORD-2026-000300';
+        let receive!: (value: any) => void;
+        const received = new Promise<any>((resolve) => (receive = resolve));
+        const subscription = await mirror[on](receive, { params: { orderId } });
+        const { correlationId } = await client[publish](example(name, orderId), { params: { orderId } });
+        const message = await received;
+        assert.equal(message.name, name);
+        assert.deepEqual(message.payload, example(name, orderId));
+        assert.deepEqual(message.params, { orderId });
+        assert.equal(message.address, `shop/orders/${orderId}/${name.replace('Order', '').toLowerCase()}`);
+        assert.equal(message.correlationId, correlationId);
+        await subscription.unsubscribe();
+      }
+    });
+
+    it('a receive operation parses its integer address parameter back into a number', async () => {
+      let receive!: (value: any) => void;
+      const received = new Promise<any>((resolve) => (receive = resolve));
+      const subscription = await quotes.onRestocked(receive);
+      await quotesMirror.publishRestocked({ sku: 'SKU-1', units: 12 }, { params: { shelf: 7 } });
+      const message = await received;
+      assert.equal(message.name, 'Restocked');
+      assert.deepEqual(message.params, { shelf: 7 });
+      assert.deepEqual(message.payload, { sku: 'SKU-1', units: 12 });
+      assert.equal(message.address, 'shelves/7/restocked');
+      await subscription.unsubscribe();
+    });
+
+    it('a 2.x document with two request/reply pairs gets a request function for each, each answered on its own reply channel', async () => {
+      const subscriptions = [
+        await quotesMirror.onPrice((request: any) => ({ payload: { sku: request.payload.sku, price: 9.5 } })),
+        await quotesMirror.onStock((request: any) => ({ payload: { sku: request.payload.sku, units: 3 } })),
+      ];
+      const [price, stock] = await Promise.all([quotes.requestPrice({ sku: 'SKU-1' }, { timeoutMs: 10_000 }), quotes.requestStock({ sku: 'SKU-2' }, { timeoutMs: 10_000 })]);
+      assert.deepEqual([price.name, price.address, price.payload], ['PriceQuoted', 'quotes/price/replies', { sku: 'SKU-1', price: 9.5 }]);
+      assert.deepEqual([stock.name, stock.address, stock.payload], ['StockReported', 'quotes/stock/replies', { sku: 'SKU-2', units: 3 }]);
+      // The event that shares the correlation location stays an event.
+      assert.equal(typeof quotes.publishAudit, 'function');
+      assert.equal(quotes.requestAudit, undefined);
+      for (const subscription of subscriptions) await subscription.unsubscribe();
     });
 
     it('refuses an invalid payload before it leaves the producer', async () => {
@@ -256,6 +315,59 @@ for (const entry of BROKERS) {
       await subscription.unsubscribe();
     });
 
+    it('messages on unrelated addresses reach neither the handler nor onInvalid', async () => {
+      const handled: unknown[] = [];
+      const refused: any[] = [];
+      const channelAddress = 'shop/orders/ORD-2026-000777/placed';
+      let refusedOnChannel!: () => void;
+      const channelMessageRefused = new Promise<void>((resolve) => (refusedOnChannel = resolve));
+      const subscription = await mirror.onOrderPlaced((message: unknown) => handled.push(message), {
+        onInvalid: (refusal: any) => {
+          refused.push(refusal);
+          if (refusal.address === channelAddress) refusedOnChannel();
+        },
+      });
+      // One level off the template, a NATS/AMQP multi-level subject, and a single token a "*" lets through.
+      for (const address of ['shop/orders/ORD-2026-000777/shipped', 'shop.orders.ORD-2026-000777.placed', 'unrelated']) {
+        await broker.rawPublish(address, JSON.stringify(orderPlaced('ORD-2026-000777')));
+      }
+      // Published after them, so once it is refused the unrelated ones have had their chance to arrive.
+      await broker.rawPublish(channelAddress, JSON.stringify({ orderId: 'ORD-2026-000777' }));
+      await channelMessageRefused;
+      assert.deepEqual(
+        refused.map((refusal) => refusal.address),
+        [channelAddress],
+      );
+      assert.deepEqual(handled, []);
+      await subscription.unsubscribe();
+    });
+
+    it('matches replies sent in the reverse order of their requests by correlation ID', async () => {
+      const answers: ((reply: any) => void)[] = [];
+      let bothArrived!: () => void;
+      const requestsArrived = new Promise<void>((resolve) => (bothArrived = resolve));
+      const subscription = await mirror.onPayment(
+        (request: any) =>
+          new Promise((answer) => {
+            answers.push(() => answer({ payload: { ...example('PaymentCompleted', request.payload.orderId), amount: request.payload.amount } }));
+            if (answers.length === 2) bothArrived();
+          }),
+      );
+      const [first, second] = ['ORD-2026-000201', 'ORD-2026-000202'].map((orderId) =>
+        client.requestPayment(example('PaymentRequested', orderId), { timeoutMs: 10_000 }),
+      );
+      await requestsArrived;
+      // The later request is answered, and its reply received, before the earlier one is answered at all.
+      answers[1]!(undefined);
+      const secondReply = await second;
+      answers[0]!(undefined);
+      const firstReply = await first;
+      assert.equal(secondReply.payload.orderId, 'ORD-2026-000202');
+      assert.equal(firstReply.payload.orderId, 'ORD-2026-000201');
+      assert.notEqual(firstReply.correlationId, secondReply.correlationId);
+      await subscription.unsubscribe();
+    });
+
     it('matches concurrent replies to their requests by correlation ID', async () => {
       const subscription = await mirror.onPayment(async (request: any) => {
         // Answer out of order: later requests first.
@@ -285,7 +397,7 @@ it("Eventscope's broker judged the generated producer's messages valid and the h
   assert.ok(valid.length >= 2, `valid OrderPlaced events traced: ${valid.length}; ${JSON.stringify(placed.map((record) => [record.headers, record.validation.errors]))}`);
   assert.deepEqual(
     invalid.map((record) => record.topic),
-    ['shop/orders/ORD-2026-000666/placed'],
-    'only the hand-crafted message breaks the contract',
+    ['shop/orders/ORD-2026-000666/placed', 'shop/orders/ORD-2026-000777/placed'],
+    'only the hand-crafted messages break the contract',
   );
 });
