@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/shared/findings';
+import { createRefReader } from '../../src/core/model/refReader';
+import { validateDocument } from '../../src/core/validate/validator';
 import { codes, validateText } from './helpers';
 
 /** A small valid 3.0 document with hooks to break one thing at a time. */
@@ -219,8 +221,6 @@ describe('message examples (3.x)', () => {
 
 describe('JSON with comments', () => {
   it('validates a .json document with comments like the same document without them, on the same lines', async () => {
-    const { validateDocument } = await import('../../src/core/validate/validator');
-    const { createRefReader } = await import('../../src/core/model/refReader');
     const text = '{\n  // the shop\n  "asyncapi": "3.0.0",\n  "info": { "title": "C", "version": "1.0.0" },\n  /* channels */ "channels": { "hello": { "address": "hello/{id}" } }\n}\n';
     const result = await validateDocument(text, '/virtual/commented.json', createRefReader({ overlays: new Map() }));
     assert.deepEqual(result.findings.filter((finding) => finding.code === 'parser'), []);
