@@ -295,6 +295,8 @@ export class Requester {
       }, timeoutMs);
       pending.set(correlationId, { resolve, reject, timer });
     });
+    // It may fail (closed, timed out) while the publish below is still in flight; the caller gets that failure.
+    replied.catch(() => undefined);
     try {
       await this.transport.publish(wire);
     } catch (error) {
@@ -306,9 +308,14 @@ export class Requester {
     return replied;
   }
 
+  /** Stops listening for replies; requests still waiting fail at once instead of never settling. */
   async close(): Promise<void> {
     for (const inbox of this.inboxes.values()) {
-      for (const waiting of inbox.pending.values()) clearTimeout(waiting.timer);
+      for (const [correlationId, waiting] of inbox.pending) {
+        clearTimeout(waiting.timer);
+        waiting.reject(new Error('the client closed before the reply to request ' + correlationId + ' arrived'));
+      }
+      inbox.pending.clear();
       await (await inbox.ready).unsubscribe();
     }
     this.inboxes.clear();

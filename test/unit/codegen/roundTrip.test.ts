@@ -368,6 +368,24 @@ for (const entry of BROKERS) {
       await subscription.unsubscribe();
     });
 
+    it('closing a client fails the request still waiting for its reply at once', async () => {
+      const [own] = await broker.connect(generated);
+      const closing = new generated.Client(own);
+      let arrived!: () => void;
+      const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+      // Receives the request and never answers it.
+      const subscription = await mirror.onPayment(() => {
+        arrived();
+        return new Promise(() => undefined);
+      });
+      const waiting = closing.requestPayment(example('PaymentRequested', 'ORD-2026-000301'), { timeoutMs: 600_000 });
+      await requestArrived;
+      const failed = assert.rejects(waiting, /closed before the reply/);
+      await closing.close();
+      await failed;
+      await subscription.unsubscribe();
+    });
+
     it('matches concurrent replies to their requests by correlation ID', async () => {
       const subscription = await mirror.onPayment(async (request: any) => {
         // Answer out of order: later requests first.
