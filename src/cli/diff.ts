@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findDiffConfig } from '../core/evolve/config';
 import { diffTransitive, isMode, type DiffOptions, type DiffReport } from '../core/evolve/documentDiff';
-import { fileHistory, gitRevisionReader, repositoryRoot } from '../core/evolve/git';
+import { documentHistory, gitRevisionReader, repositoryRoot } from '../core/evolve/git';
 import { loadDocument, type LoadedDocument } from '../core/evolve/loader';
 import { formatDiff, type DiffFormat } from '../core/evolve/report';
 import type { RefReader } from '../core/model/asyncapiParser';
@@ -80,9 +80,11 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
     } catch (error) {
       throw new InputError(`${newFile} is not in a git repository: ${(error as Error).message.split('\n')[0] ?? ''}`);
     }
-    const revisions = transitive ? await fileHistory(root, newFile, revision).catch(() => [revision]) : [revision];
-    history = [];
-    for (const commit of revisions) history.push(await load(newFile, gitRevisionReader(root, commit), `${commit}:${path.relative(root, newFile)}`));
+    const loadAt = (commit: string): Promise<LoadedDocument> => load(newFile, gitRevisionReader(root, commit), `${commit}:${path.relative(root, newFile)}`);
+    history = transitive ? await documentHistory(root, newFile, revision, loadAt, latest.texts.keys()).catch(async (error: unknown) => {
+      if (error instanceof InputError) throw error;
+      return [await loadAt(revision)];
+    }) : [await loadAt(revision)];
   } else {
     const oldPath = path.resolve(cwd, positionals[0] as string);
     const isFolder = await stat(oldPath).then((info) => info.isDirectory(), () => false);

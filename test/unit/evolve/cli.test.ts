@@ -161,3 +161,30 @@ describe('eventscope diff --git', () => {
     assert.equal((await cli(['--git', 'HEAD', path.join(outside, 'asyncapi.yaml')], outside)).code, 2);
   });
 });
+
+describe('eventscope diff --git, transitive over $ref\'d files', () => {
+  const repo = mkdtempSync(path.join(tmpdir(), 'eventscope-diff-history-'));
+  const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+  const file = path.join(repo, 'asyncapi.yaml');
+  const schemas = path.join(repo, 'schemas.yaml');
+  const statusSchema = (values: string[]): string => `Order:\n  type: string\n  enum: [${values.join(', ')}]\n`;
+  git('init', '-q');
+  writeFileSync(file, document('1.0.0', './schemas.yaml#/Order'));
+  writeFileSync(schemas, statusSchema(['a']));
+  git('add', '.');
+  git('commit', '-qm', 'v1');
+  // The second commit changes only the referenced file: a history of the root file alone never sees it.
+  writeFileSync(schemas, statusSchema(['a', 'b']));
+  git('add', '.');
+  git('commit', '-qm', 'v2 widens the enum');
+
+  it('checks commits that changed only a referenced file, and the revision itself', async () => {
+    writeFileSync(schemas, statusSchema(['a']));
+    const plain = await cli(['--git', 'HEAD', file, '--mode', 'backward', '--format', 'json'], repo);
+    assert.equal(plain.code, 1);
+    assert.deepEqual((JSON.parse(plain.stdout) as JsonReport).changes.map((change) => change.rule), ['enum-narrowed']);
+    const transitive = await cli(['--git', 'HEAD', file, '--mode', 'backward-transitive', '--format', 'json'], repo);
+    assert.equal(transitive.code, 1, transitive.stdout + transitive.stderr);
+    assert.deepEqual((JSON.parse(transitive.stdout) as JsonReport).changes.map((change) => change.rule), ['enum-narrowed']);
+  });
+});
