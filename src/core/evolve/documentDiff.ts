@@ -2,7 +2,7 @@ import type { Action, ChannelNode, JsonObject, MessageNode, OperationNode } from
 import type { Range } from '../../shared/findings';
 import type { LoadedDocument, SourceLocation } from './loader';
 import { DIFF_RULES, type RuleId } from './rules';
-import { CanonicalJson, SchemaComparer, type Counterexample, type Effect, type SchemaChange } from './schemaDiff';
+import { attachCounterexample, CanonicalJson, SchemaComparer, type Counterexample, type Effect, type SchemaChange } from './schemaDiff';
 import { checkVersion, type VersionCheck } from './version';
 
 export type ChangeClass = 'breaking' | 'non-breaking' | 'unclassified';
@@ -30,8 +30,8 @@ export interface Change {
   usages: string[];
   /** Addresses of the channels the change concerns, so other applications on them can be found. */
   channels: string[];
-  /** For a schema change: a value at a place in the message that one version accepts and the other rejects. */
-  counterexample?: Counterexample;
+  /** For a schema change: a message, verified with ajv, that one version accepts and the other rejects (worked out on first read). */
+  readonly counterexample?: Counterexample;
 }
 
 export interface DiffConfig {
@@ -227,7 +227,10 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
       if (CLASS_RANK[changeClass] > CLASS_RANK[known.class]) known.class = changeClass;
       continue;
     }
-    merged.set(key, { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel], counterexample: change.counterexample });
+    const entry: Change = { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel] };
+    // Read through, so the counterexample is only computed for the reports that show it.
+    Object.defineProperty(entry, 'counterexample', { enumerable: true, get: () => change.counterexample });
+    merged.set(key, entry);
   }
   return [...merged.values()];
 }
@@ -267,6 +270,7 @@ class DocumentDiffer {
     const found: SchemaChange[] = [];
     const comparer = new SchemaComparer(this.canonical, (node) => this.oldDoc.origins.get(node), (node) => this.newDoc.origins.get(node), (change) => found.push(change));
     comparer.compare(oldSchema, newSchema, oldAt, newAt);
+    for (const change of found) attachCounterexample(change, oldSchema, newSchema);
     return found;
   }
 
