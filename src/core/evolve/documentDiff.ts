@@ -19,6 +19,9 @@ export interface ChangeLocation {
   range?: Range;
 }
 
+/** The part of a message a schema change is in. */
+export type MessagePart = 'payload' | 'headers';
+
 export interface Change {
   rule: RuleId;
   class: ChangeClass;
@@ -30,6 +33,10 @@ export interface Change {
   usages: string[];
   /** Addresses of the channels the change concerns, so other applications on them can be found. */
   channels: string[];
+  /** The messages (name, else ID) the change is in; empty for a change to a channel, operation or server. */
+  messages: string[];
+  /** For a change inside a message's payload or headers schema. */
+  part?: MessagePart;
   /** For a schema change: a message, verified with ajv, that one version accepts and the other rejects (worked out on first read). */
   readonly counterexample?: Counterexample;
 }
@@ -116,6 +123,11 @@ function lazyLocation(doc: LoadedDocument, path: readonly string[]): SourceLocat
   };
 }
 
+/** A message's payload or headers schema, resolved. */
+export function messageSchema(doc: LoadedDocument, message: MessageNode, part: MessagePart): unknown {
+  return nodeAt(doc, part === 'payload' ? message.payloadPath : message.headersPath);
+}
+
 function nodeAt(doc: LoadedDocument, path: readonly string[] | undefined): unknown {
   if (!path) return undefined;
   let node: unknown = doc.resolved;
@@ -165,6 +177,8 @@ interface Pending {
   role: Role;
   usage: string;
   channel?: string;
+  /** The message (name, else ID) the change is in. */
+  message?: string;
 }
 
 /** Compares two versions of one document through the normalized model, and checks the version bump. */
@@ -212,7 +226,7 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
   const merged = new Map<string, Change>();
   const where = (doc: LoadedDocument, location: SourceLocation | undefined): ChangeLocation | undefined =>
     location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.rangeOf(location.file, location.pointer) };
-  for (const { change, role, usage, channel } of pending) {
+  for (const { change, role, usage, channel, message } of pending) {
     const setting = config.rules?.[change.rule];
     if (setting === 'off') continue;
     const changeClass = setting ?? classify(change.effect, role, mode);
@@ -224,10 +238,11 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
     if (known) {
       if (usage && !known.usages.includes(usage)) known.usages.push(usage);
       if (channel !== undefined && !known.channels.includes(channel)) known.channels.push(channel);
+      if (message !== undefined && !known.messages.includes(message)) known.messages.push(message);
       if (CLASS_RANK[changeClass] > CLASS_RANK[known.class]) known.class = changeClass;
       continue;
     }
-    const entry: Change = { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel] };
+    const entry: Change = { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel], messages: message === undefined ? [] : [message], part: change.part };
     // Read through, so the counterexample is only computed for the reports that show it.
     Object.defineProperty(entry, 'counterexample', { enumerable: true, get: () => change.counterexample });
     merged.set(key, entry);
@@ -258,17 +273,17 @@ class DocumentDiffer {
   /** The address of the channel being compared, recorded with each change found there. */
   private channelAddress: string | undefined;
 
-  private add(change: SchemaChange, role: Role, usage: string): void {
-    this.pending.push({ change, role, usage, channel: this.channelAddress });
+  private add(change: SchemaChange, role: Role, usage: string, message?: string): void {
+    this.pending.push({ change, role, usage, channel: this.channelAddress, message });
   }
 
   private fixed(rule: RuleId, effect: Effect, message: string, oldPath: readonly string[] | undefined, newPath: readonly string[] | undefined, usage = ''): void {
     this.add({ rule, effect, message, old: oldPath && locateIn(this.oldDoc, oldPath), new: newPath && locateIn(this.newDoc, newPath) }, 'both', usage);
   }
 
-  private schemas(oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation): SchemaChange[] {
+  private schemas(oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation, part?: MessagePart): SchemaChange[] {
     const found: SchemaChange[] = [];
-    const comparer = new SchemaComparer(this.canonical, (node) => this.oldDoc.origins.get(node), (node) => this.newDoc.origins.get(node), (change) => found.push(change));
+    const comparer = new SchemaComparer(this.canonical, (node) => this.oldDoc.origins.get(node), (node) => this.newDoc.origins.get(node), (change) => found.push(part ? { ...change, part } : change));
     comparer.compare(oldSchema, newSchema, oldAt, newAt);
     for (const change of found) attachCounterexample(change, oldSchema, newSchema);
     return found;
@@ -491,13 +506,13 @@ class DocumentDiffer {
       }
     }
     for (const [before, after] of pairs) {
-      for (const change of this.compareMessages(before, after)) this.add(change, role, `${label} › ${after.name ?? after.id}`);
+      for (const change of this.compareMessages(before, after)) this.add(change, role, `${label} › ${after.name ?? after.id}`, after.name ?? after.id);
     }
     for (const message of stillOld) {
-      this.add({ rule: 'message-removed', effect: 'narrows', message: `Message "${message.name ?? message.id}" removed from ${label}`, old: locateIn(this.oldDoc, message.path), new: locateIn(this.newDoc, newParent) }, role, label);
+      this.add({ rule: 'message-removed', effect: 'narrows', message: `Message "${message.name ?? message.id}" removed from ${label}`, old: locateIn(this.oldDoc, message.path), new: locateIn(this.newDoc, newParent) }, role, label, message.name ?? message.id);
     }
     for (const message of leftNew) {
-      this.add({ rule: 'message-added', effect: 'widens', message: `Message "${message.name ?? message.id}" added to ${label}`, old: locateIn(this.oldDoc, oldParent), new: locateIn(this.newDoc, message.path) }, role, label);
+      this.add({ rule: 'message-added', effect: 'widens', message: `Message "${message.name ?? message.id}" added to ${label}`, old: locateIn(this.oldDoc, oldParent), new: locateIn(this.newDoc, message.path) }, role, label, message.name ?? message.id);
     }
   }
 
@@ -527,8 +542,8 @@ class DocumentDiffer {
       if (!this.canonical.equal(oldPayload, newPayload)) {
         found.push({ rule: 'payload-undecided', effect: 'undecided', message: `Payload in schema format ${after.schemaFormat ?? ''} changed; only JSON Schema payloads are compared`, old: oldPayloadAt, new: newPayloadAt });
       }
-    } else found.push(...this.schemas(oldPayload, newPayload, oldPayloadAt, newPayloadAt));
-    found.push(...this.schemas(this.headers(this.oldDoc, before), this.headers(this.newDoc, after), at(this.oldDoc, before.headersPath, before.path, 'headers'), at(this.newDoc, after.headersPath, after.path, 'headers')));
+    } else found.push(...this.schemas(oldPayload, newPayload, oldPayloadAt, newPayloadAt, 'payload'));
+    found.push(...this.schemas(this.headers(this.oldDoc, before), this.headers(this.newDoc, after), at(this.oldDoc, before.headersPath, before.path, 'headers'), at(this.newDoc, after.headersPath, after.path, 'headers'), 'headers'));
     const oldCorrelation = before.correlationId?.location;
     const newCorrelation = after.correlationId?.location;
     if (oldCorrelation !== undefined && oldCorrelation !== newCorrelation) {

@@ -17,6 +17,8 @@ export interface SchemaChange {
   message: string;
   old?: SourceLocation;
   new?: SourceLocation;
+  /** Set by the document diff for a change inside a message's payload or headers. */
+  part?: 'payload' | 'headers';
   /** Where in the message the change applies and the values to try there; see `attachCounterexample`. */
   probe?: Probe;
   /** A message one version accepts and the other rejects, verified with ajv; worked out on first read. */
@@ -610,4 +612,18 @@ export class SchemaComparer {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether every value `inner` accepts is also accepted by `outer`, as far as the comparer decides it
+ * (an undecided change counts as no).
+ */
+export function schemaIncludes(outer: unknown, inner: unknown): boolean {
+  const nowhere: SourceLocation = { file: '', pointer: [] };
+  let includes = true;
+  const comparer = new SchemaComparer(new CanonicalJson(), () => undefined, () => undefined, (change) => {
+    if (change.effect !== 'narrows' && change.effect !== 'neutral') includes = false;
+  });
+  comparer.compare(outer, inner, nowhere, nowhere);
+  return includes;
 }
