@@ -65,7 +65,8 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
   const cwd = process.cwd();
   const newFile = path.resolve(cwd, positionals[expected - 1] as string);
   const config = (await findDiffConfig(path.dirname(newFile), cwd)) ?? (await findDiffConfig(cwd, cwd));
-  for (const problem of config?.problems ?? []) process.stderr.write(`eventscope: ${config?.file}: ${problem}\n`);
+  // A misspelt rule or mode would silently not apply: refuse to run on it.
+  if (config && config.problems.length > 0) throw new InputError(config.problems.map((problem) => `${config.file}: ${problem}`).join('\n'));
   const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore, ranges: format !== 'json' };
   const disk = createRefReader();
   const latest = await load(newFile, disk);

@@ -1,7 +1,7 @@
 import type { Action, ChannelNode, JsonObject, MessageNode, OperationNode } from '../model/eventModel';
 import type { Range } from '../../shared/findings';
 import type { LoadedDocument, SourceLocation } from './loader';
-import { DIFF_RULES, type RuleId } from './rules';
+import { categoryOf, DIFF_RULES, type RuleId } from './rules';
 import { attachCounterexample, CanonicalJson, SchemaComparer, type Counterexample, type Effect, type SchemaChange } from './schemaDiff';
 import { checkVersion, type VersionCheck } from './version';
 
@@ -42,9 +42,9 @@ export interface Change {
 }
 
 export interface DiffConfig {
-  /** Re-class a rule, or switch it off. */
+  /** Re-class a rule or a whole category (`schema`, `channel`…), or switch it off; a rule's own setting wins over its category's. */
   rules?: Partial<Record<string, ChangeClass | 'off'>>;
-  /** Ignore changes whose old or new pointer starts with `path` (for `rule`, or every rule). */
+  /** Ignore changes at `path` or below it (whole JSON-pointer segments), for `rule` (or a category), or every rule. */
   ignore?: { rule?: string; path: string }[];
 }
 
@@ -89,6 +89,12 @@ export function classify(effect: Effect, role: Role, mode: CompatibilityMode): C
   if (need === 'full') return 'breaking';
   return (need === 'backward') === (effect === 'narrows') ? 'breaking' : 'non-breaking';
 }
+
+/** `pointer` is `ancestor` or lies below it: `/Order` covers `/Order/id` but not `/OrderV2`. */
+const within = (pointer: string, ancestor: string): boolean => {
+  const prefix = ancestor.replace(/\/+$/, '');
+  return pointer === prefix || pointer.startsWith(`${prefix}/`);
+};
 
 const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 export const toPointer = (segments: readonly string[]): string => segments.map((segment) => `/${escapePointer(segment)}`).join('');
@@ -227,12 +233,13 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
   const where = (doc: LoadedDocument, location: SourceLocation | undefined): ChangeLocation | undefined =>
     location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.rangeOf(location.file, location.pointer) };
   for (const { change, role, usage, channel, message } of pending) {
-    const setting = config.rules?.[change.rule];
+    const category = categoryOf(change.rule);
+    const setting = config.rules?.[change.rule] ?? config.rules?.[category];
     if (setting === 'off') continue;
     const changeClass = setting ?? classify(change.effect, role, mode);
     const oldAt = where(oldDoc, change.old);
     const newAt = where(newDoc, change.new);
-    if (config.ignore?.some((entry) => (!entry.rule || entry.rule === change.rule) && [oldAt?.pointer, newAt?.pointer].some((pointer) => pointer?.startsWith(entry.path)))) continue;
+    if (config.ignore?.some((entry) => (!entry.rule || entry.rule === change.rule || entry.rule === category) && [oldAt?.pointer, newAt?.pointer].some((pointer) => pointer !== undefined && within(pointer, entry.path)))) continue;
     const key = `${change.rule}|${oldAt?.file}#${oldAt?.pointer}|${newAt?.file}#${newAt?.pointer}|${change.message}`;
     const known = merged.get(key);
     if (known) {

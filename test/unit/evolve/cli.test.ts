@@ -108,6 +108,15 @@ describe('eventscope diff', () => {
     assert.equal((JSON.parse(stdout) as JsonReport).changes[0]?.class, 'non-breaking');
   });
 
+  it('refuses a .eventscope.yaml with a misspelt rule (exit 2), naming the closest rule', async () => {
+    const project = path.join(work, 'misspelt');
+    mkdirSync(project);
+    writeFileSync(path.join(project, '.eventscope.yaml'), 'diff:\n  rules:\n    required-add: non-breaking\n');
+    const { code, stderr } = await cli([oldFile, newFile], project);
+    assert.equal(code, 2);
+    assert.match(stderr, /"required-add" is neither a rule nor a category \(did you mean "required-added"\?\)/);
+  });
+
   it('compares every earlier version in a folder under a transitive mode', async () => {
     const versions = path.join(work, 'versions');
     mkdirSync(versions);
