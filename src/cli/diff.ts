@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findDiffConfig } from '../core/evolve/config';
-import { diffTransitive, isMode, type DiffOptions, type DiffReport } from '../core/evolve/documentDiff';
+import { compatibilityProblem, diffTransitive, isMode, type DiffOptions, type DiffReport } from '../core/evolve/documentDiff';
 import { documentHistory, gitRevisionReader, repositoryRoot } from '../core/evolve/git';
 import { loadDocument, type LoadedDocument } from '../core/evolve/loader';
 import { formatDiff, type DiffFormat } from '../core/evolve/report';
@@ -67,9 +67,12 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
   const config = (await findDiffConfig(path.dirname(newFile), cwd)) ?? (await findDiffConfig(cwd, cwd));
   // A misspelt rule or mode would silently not apply: refuse to run on it.
   if (config && config.problems.length > 0) throw new InputError(config.problems.map((problem) => `${config.file}: ${problem}`).join('\n'));
-  const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore, ranges: format !== 'json' };
+  const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore };
   const disk = createRefReader();
   const latest = await load(newFile, disk);
+  // An invalid mode would silently fall back to another: refuse it.
+  const modeProblem = compatibilityProblem(latest);
+  if (modeProblem) throw new InputError(`${path.relative(cwd, newFile) || newFile}: ${modeProblem}`);
   const transitive = (values.mode ?? config?.mode ?? '').endsWith('-transitive') || (isMode(latest.resolved['x-eventscope-compatibility']) && String(latest.resolved['x-eventscope-compatibility']).endsWith('-transitive'));
 
   let history: LoadedDocument[];

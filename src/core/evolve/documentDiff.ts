@@ -71,6 +71,13 @@ export function isMode(value: unknown): value is CompatibilityMode {
   return typeof value === 'string' && (MODES as readonly string[]).includes(value);
 }
 
+/** Why a document's `x-eventscope-compatibility` is not a mode, naming the valid ones; undefined when it is one or absent. */
+export function compatibilityProblem(doc: LoadedDocument): string | undefined {
+  const declared = doc.resolved['x-eventscope-compatibility'];
+  if (declared === undefined || isMode(declared)) return undefined;
+  return `x-eventscope-compatibility ${JSON.stringify(declared)} is not a compatibility mode; use one of ${MODES.join(', ')}`;
+}
+
 /** The mode in force: the caller's, else the document's own, else the setting's, else role-aware. */
 export function modeFor(oldDoc: LoadedDocument, newDoc: LoadedDocument, options: DiffOptions): CompatibilityMode {
   const declared = newDoc.resolved['x-eventscope-compatibility'] ?? oldDoc.resolved['x-eventscope-compatibility'];

@@ -54,7 +54,7 @@ writeFileSync(oldFile, document('1.0.0', './schemas-old.yaml#/Order'));
 writeFileSync(newFile, document('1.1.0', './schemas-new.yaml#/Order'));
 
 interface JsonReport {
-  changes: { class: string; rule: string; path: string; message: string }[];
+  changes: { class: string; rule: string; path: string; message: string; help: string; oldRange?: { file: string; pointer: string }; newRange?: { file: string; pointer: string } }[];
   summary: { breaking: number; nonBreaking: number; unclassified: number };
   requiredBump: string;
   versionOk: boolean;
@@ -66,7 +66,17 @@ describe('eventscope diff', () => {
     assert.equal(code, 1);
     const report = JSON.parse(stdout) as JsonReport;
     assert.deepEqual(Object.keys(report), ['changes', 'summary', 'requiredBump', 'versionOk']);
-    assert.deepEqual(report.changes, [{ class: 'breaking', rule: 'required-added', path: '/Order/required', message: '"id" is now required' }]);
+    assert.deepEqual(report.changes, [
+      {
+        class: 'breaking',
+        rule: 'required-added',
+        path: '/Order/required',
+        message: '"id" is now required',
+        help: 'A property is now required: messages without it are rejected.',
+        oldRange: { file: path.relative(ROOT, path.join(work, 'schemas-old.yaml')), pointer: '/Order/required', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
+        newRange: { file: path.relative(ROOT, path.join(work, 'schemas-new.yaml')), pointer: '/Order/required', range: { start: { line: 6, column: 13 }, end: { line: 6, column: 17 } } },
+      },
+    ]);
     assert.deepEqual(report.summary, { breaking: 1, nonBreaking: 0, unclassified: 0 });
     assert.equal(report.requiredBump, 'major');
     assert.equal(report.versionOk, false);
@@ -106,6 +116,29 @@ describe('eventscope diff', () => {
     const { code, stdout } = await cli([oldFile, newFile, '--format', 'json'], project);
     assert.equal(code, 0);
     assert.equal((JSON.parse(stdout) as JsonReport).changes[0]?.class, 'non-breaking');
+  });
+
+  it('points a removal at the removed node in the old version', async () => {
+    const withOrder = (extra: string): string => document('1.0.0', '#/components/schemas/Order') + `components:\n  schemas:\n    Order:\n      type: object\n      properties:\n        id:\n          type: string\n${extra}`;
+    const before = path.join(work, 'removal-old.yaml');
+    const after = path.join(work, 'removal-new.yaml');
+    writeFileSync(before, withOrder('        note:\n          type: string\n      additionalProperties: false\n'));
+    writeFileSync(after, withOrder('      additionalProperties: false\n'));
+    const { stdout } = await cli([before, after, '--format', 'json']);
+    const removed = (JSON.parse(stdout) as JsonReport).changes.find((change) => change.rule === 'property-removed');
+    assert.equal(removed?.path, '/components/schemas/Order/properties/note');
+    assert.equal(removed?.oldRange?.pointer, '/components/schemas/Order/properties/note');
+    assert.equal(removed?.newRange?.pointer, '/components/schemas/Order/properties');
+    const text = await cli([before, after]);
+    assert.match(text.stdout, /removal-old\.yaml:\d+:\d+ breaking property-removed/);
+  });
+
+  it('refuses an invalid x-eventscope-compatibility (exit 2), naming the valid modes', async () => {
+    const invalid = path.join(work, 'invalid-mode.yaml');
+    writeFileSync(invalid, document('1.1.0', './schemas-new.yaml#/Order').replace('asyncapi: 3.0.0', 'asyncapi: 3.0.0\nx-eventscope-compatibility: backwards'));
+    const { code, stderr } = await cli([oldFile, invalid]);
+    assert.equal(code, 2);
+    assert.match(stderr, /x-eventscope-compatibility "backwards" is not a compatibility mode; use one of role, backward, forward, full/);
   });
 
   it('refuses a .eventscope.yaml with a misspelt rule (exit 2), naming the closest rule', async () => {
