@@ -2,8 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findDiffConfig } from '../core/evolve/config';
-import { diffTransitive, isMode, type DiffOptions, type DiffReport } from '../core/evolve/documentDiff';
-import { fileHistory, gitRevisionReader, repositoryRoot } from '../core/evolve/git';
+import { compatibilityProblem, diffTransitive, isMode, type DiffOptions, type DiffReport } from '../core/evolve/documentDiff';
+import { documentHistory, gitRevisionReader, repositoryRoot } from '../core/evolve/git';
 import { loadDocument, type LoadedDocument } from '../core/evolve/loader';
 import { formatDiff, type DiffFormat } from '../core/evolve/report';
 import type { RefReader } from '../core/model/asyncapiParser';
@@ -65,10 +65,14 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
   const cwd = process.cwd();
   const newFile = path.resolve(cwd, positionals[expected - 1] as string);
   const config = (await findDiffConfig(path.dirname(newFile), cwd)) ?? (await findDiffConfig(cwd, cwd));
-  for (const problem of config?.problems ?? []) process.stderr.write(`eventscope: ${config?.file}: ${problem}\n`);
-  const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore, ranges: format !== 'json' };
+  // A misspelt rule or mode would silently not apply: refuse to run on it.
+  if (config && config.problems.length > 0) throw new InputError(config.problems.map((problem) => `${config.file}: ${problem}`).join('\n'));
+  const options: DiffOptions = { mode: values.mode, defaultMode: config?.mode, rules: config?.rules, ignore: config?.ignore };
   const disk = createRefReader();
   const latest = await load(newFile, disk);
+  // An invalid mode would silently fall back to another: refuse it.
+  const modeProblem = compatibilityProblem(latest);
+  if (modeProblem) throw new InputError(`${path.relative(cwd, newFile) || newFile}: ${modeProblem}`);
   const transitive = (values.mode ?? config?.mode ?? '').endsWith('-transitive') || (isMode(latest.resolved['x-eventscope-compatibility']) && String(latest.resolved['x-eventscope-compatibility']).endsWith('-transitive'));
 
   let history: LoadedDocument[];
@@ -80,9 +84,11 @@ export async function diffCommand(args: string[], toolVersion: string): Promise<
     } catch (error) {
       throw new InputError(`${newFile} is not in a git repository: ${(error as Error).message.split('\n')[0] ?? ''}`);
     }
-    const revisions = transitive ? await fileHistory(root, newFile, revision).catch(() => [revision]) : [revision];
-    history = [];
-    for (const commit of revisions) history.push(await load(newFile, gitRevisionReader(root, commit), `${commit}:${path.relative(root, newFile)}`));
+    const loadAt = (commit: string): Promise<LoadedDocument> => load(newFile, gitRevisionReader(root, commit), `${commit}:${path.relative(root, newFile)}`);
+    history = transitive ? await documentHistory(root, newFile, revision, loadAt, latest.texts.keys()).catch(async (error: unknown) => {
+      if (error instanceof InputError) throw error;
+      return [await loadAt(revision)];
+    }) : [await loadAt(revision)];
   } else {
     const oldPath = path.resolve(cwd, positionals[0] as string);
     const isFolder = await stat(oldPath).then((info) => info.isDirectory(), () => false);

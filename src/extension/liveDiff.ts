@@ -1,22 +1,17 @@
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { diffDocuments, type ChangeClass } from '../core/evolve/documentDiff';
+import { findDiffConfig } from '../core/evolve/config';
 import { gitRevisionReader, repositoryRoot } from '../core/evolve/git';
+import { LIVE_DIFF_CODES, liveDiff } from '../core/evolve/live';
 import { loadDocument, type LoadedDocument } from '../core/evolve/loader';
-import { bumpedVersion } from '../core/evolve/version';
-import { SourceMap } from '../core/model/sourceMap';
 import { isAsyncApiText } from '../core/validate/detect';
 import { workspaceReader } from './compare';
 import type { Ctx } from './ctx';
-import { toRange } from './diagnostics';
+import { toDiagnostic } from './diagnostics';
 import { Disposable } from './disposable';
 
-const SEVERITY: Record<ChangeClass, vscode.DiagnosticSeverity> = {
-  breaking: vscode.DiagnosticSeverity.Warning,
-  unclassified: vscode.DiagnosticSeverity.Information,
-  'non-breaking': vscode.DiagnosticSeverity.Hint,
-};
-export const VERSION_BUMP_CODE = 'eventscope-version-bump';
+export const VERSION_BUMP_CODE = LIVE_DIFF_CODES.versionBump;
 const DEBOUNCE_MS = 500;
 
 const headOf = (root: string): Promise<string | undefined> =>
@@ -74,25 +69,16 @@ export class LiveDiff extends Disposable implements vscode.CodeActionProvider {
         this.heads.set(key, before);
       }
       const after = await loadDocument(text, file, workspaceReader(this.ctx));
-      const report = diffDocuments(before, after, { defaultMode: this.ctx.config.diffMode });
-      const diagnostics = report.changes
-        .filter((change) => change.new?.file === file && change.new.range)
-        .map((change) => {
-          const diagnostic = new vscode.Diagnostic(toRange(change.new?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }), `${change.class}: ${change.message} (against HEAD)`, SEVERITY[change.class]);
-          diagnostic.source = 'eventscope-diff';
-          diagnostic.code = change.rule;
-          return diagnostic;
-        });
-      const proposal = bumpedVersion(report.version.oldVersion, report.version.requiredBump);
-      if (report.version.problem && proposal && report.version.requiredBump !== 'none') {
-        const range = new SourceMap(text).rangeOf(['info', 'version']);
-        const severity = report.version.problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
-        const diagnostic = new vscode.Diagnostic(toRange(range), `${report.version.problem.message} (info.version ${proposal} would do)`, severity);
+      const project = await findDiffConfig(path.dirname(file), vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(file));
+      for (const problem of project?.problems ?? []) this.ctx.log.warn(`${project?.file}: ${problem}`);
+      const { findings, proposedVersion } = liveDiff(before, after, project, this.ctx.config.diffMode);
+      const diagnostics = findings.map((finding) => {
+        const diagnostic = toDiagnostic(finding);
         diagnostic.source = 'eventscope-diff';
-        diagnostic.code = VERSION_BUMP_CODE;
-        diagnostics.push(diagnostic);
-        this.proposals.set(document.uri.toString(), proposal);
-      } else this.proposals.delete(document.uri.toString());
+        return diagnostic;
+      });
+      if (proposedVersion) this.proposals.set(document.uri.toString(), proposedVersion);
+      else this.proposals.delete(document.uri.toString());
       this.collection.set(document.uri, diagnostics);
     } catch (error) {
       // Not in a repository, or not in HEAD yet: nothing to compare with.

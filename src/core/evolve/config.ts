@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { closest } from 'fastest-levenshtein';
 import { parse } from 'yaml';
-import { isMode, type ChangeClass, type CompatibilityMode, type DiffConfig } from './documentDiff';
+import { isMode, MODES, type ChangeClass, type CompatibilityMode, type DiffConfig } from './documentDiff';
+import { DIFF_RULES, isRuleCategory, isRuleId, RULE_CATEGORIES } from './rules';
 
 export interface ProjectDiffConfig extends DiffConfig {
   mode?: CompatibilityMode;
@@ -10,6 +12,13 @@ export interface ProjectDiffConfig extends DiffConfig {
 }
 
 const CLASSES: (ChangeClass | 'off')[] = ['breaking', 'non-breaking', 'unclassified', 'off'];
+const RULE_NAMES = [...Object.keys(DIFF_RULES), ...RULE_CATEGORIES];
+
+/** Why `name` is neither a rule nor a category, naming the closest one; undefined when it is one. */
+function unknownRule(name: string, where: string): string | undefined {
+  if (isRuleId(name) || isRuleCategory(name)) return undefined;
+  return `${where}: "${name}" is neither a rule nor a category (did you mean "${closest(name, RULE_NAMES)}"?)`;
+}
 
 /**
  * Reads the `diff` section of the nearest `.eventscope.yaml` between `dir` and `stopAt`. Each call returns
@@ -38,12 +47,14 @@ export function parseDiffConfig(text: string, file: string): ProjectDiffConfig {
   const { mode, rules, ignore } = section as Record<string, unknown>;
   if (mode !== undefined) {
     if (isMode(mode)) config.mode = mode;
-    else problems.push(`diff.mode ${JSON.stringify(mode)} is not a mode`);
+    else problems.push(`diff.mode ${JSON.stringify(mode)} is not a mode; use one of ${MODES.join(', ')}`);
   }
   if (typeof rules === 'object' && rules !== null) {
     config.rules = {};
     for (const [rule, setting] of Object.entries(rules)) {
-      if (CLASSES.includes(setting as ChangeClass)) config.rules[rule] = setting as ChangeClass | 'off';
+      const unknown = unknownRule(rule, `diff.rules.${rule}`);
+      if (unknown) problems.push(unknown);
+      else if (CLASSES.includes(setting as ChangeClass)) config.rules[rule] = setting as ChangeClass | 'off';
       else problems.push(`diff.rules.${rule}: "${String(setting)}" is not one of ${CLASSES.join(', ')}`);
     }
   }
@@ -52,6 +63,11 @@ export function parseDiffConfig(text: string, file: string): ProjectDiffConfig {
       if (typeof entry === 'string') return [{ path: entry }];
       if (typeof entry === 'object' && entry !== null && typeof (entry as { path?: unknown }).path === 'string') {
         const { path: pointer, rule } = entry as { path: string; rule?: unknown };
+        const unknown = typeof rule === 'string' ? unknownRule(rule, `diff.ignore ${pointer}`) : undefined;
+        if (unknown) {
+          problems.push(unknown);
+          return [];
+        }
         return [{ path: pointer, rule: typeof rule === 'string' ? rule : undefined }];
       }
       problems.push(`diff.ignore: ${JSON.stringify(entry)} needs a "path"`);

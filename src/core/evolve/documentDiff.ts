@@ -1,8 +1,8 @@
 import type { Action, ChannelNode, JsonObject, MessageNode, OperationNode } from '../model/eventModel';
 import type { Range } from '../../shared/findings';
 import type { LoadedDocument, SourceLocation } from './loader';
-import { DIFF_RULES, type RuleId } from './rules';
-import { CanonicalJson, SchemaComparer, type Counterexample, type Effect, type SchemaChange } from './schemaDiff';
+import { categoryOf, DIFF_RULES, type RuleId } from './rules';
+import { attachCounterexample, CanonicalJson, SchemaComparer, type Counterexample, type Effect, type SchemaChange } from './schemaDiff';
 import { checkVersion, type VersionCheck } from './version';
 
 export type ChangeClass = 'breaking' | 'non-breaking' | 'unclassified';
@@ -19,6 +19,9 @@ export interface ChangeLocation {
   range?: Range;
 }
 
+/** The part of a message a schema change is in. */
+export type MessagePart = 'payload' | 'headers';
+
 export interface Change {
   rule: RuleId;
   class: ChangeClass;
@@ -30,14 +33,18 @@ export interface Change {
   usages: string[];
   /** Addresses of the channels the change concerns, so other applications on them can be found. */
   channels: string[];
-  /** For a schema change: a value at a place in the message that one version accepts and the other rejects. */
-  counterexample?: Counterexample;
+  /** The messages (name, else ID) the change is in; empty for a change to a channel, operation or server. */
+  messages: string[];
+  /** For a change inside a message's payload or headers schema. */
+  part?: MessagePart;
+  /** For a schema change: a message, verified with ajv, that one version accepts and the other rejects (worked out on first read). */
+  readonly counterexample?: Counterexample;
 }
 
 export interface DiffConfig {
-  /** Re-class a rule, or switch it off. */
+  /** Re-class a rule or a whole category (`schema`, `channel`…), or switch it off; a rule's own setting wins over its category's. */
   rules?: Partial<Record<string, ChangeClass | 'off'>>;
-  /** Ignore changes whose old or new pointer starts with `path` (for `rule`, or every rule). */
+  /** Ignore changes at `path` or below it (whole JSON-pointer segments), for `rule` (or a category), or every rule. */
   ignore?: { rule?: string; path: string }[];
 }
 
@@ -64,6 +71,13 @@ export function isMode(value: unknown): value is CompatibilityMode {
   return typeof value === 'string' && (MODES as readonly string[]).includes(value);
 }
 
+/** Why a document's `x-eventscope-compatibility` is not a mode, naming the valid ones; undefined when it is one or absent. */
+export function compatibilityProblem(doc: LoadedDocument): string | undefined {
+  const declared = doc.resolved['x-eventscope-compatibility'];
+  if (declared === undefined || isMode(declared)) return undefined;
+  return `x-eventscope-compatibility ${JSON.stringify(declared)} is not a compatibility mode; use one of ${MODES.join(', ')}`;
+}
+
 /** The mode in force: the caller's, else the document's own, else the setting's, else role-aware. */
 export function modeFor(oldDoc: LoadedDocument, newDoc: LoadedDocument, options: DiffOptions): CompatibilityMode {
   const declared = newDoc.resolved['x-eventscope-compatibility'] ?? oldDoc.resolved['x-eventscope-compatibility'];
@@ -82,6 +96,12 @@ export function classify(effect: Effect, role: Role, mode: CompatibilityMode): C
   if (need === 'full') return 'breaking';
   return (need === 'backward') === (effect === 'narrows') ? 'breaking' : 'non-breaking';
 }
+
+/** `pointer` is `ancestor` or lies below it: `/Order` covers `/Order/id` but not `/OrderV2`. */
+const within = (pointer: string, ancestor: string): boolean => {
+  const prefix = ancestor.replace(/\/+$/, '');
+  return pointer === prefix || pointer.startsWith(`${prefix}/`);
+};
 
 const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 export const toPointer = (segments: readonly string[]): string => segments.map((segment) => `/${escapePointer(segment)}`).join('');
@@ -114,6 +134,11 @@ function lazyLocation(doc: LoadedDocument, path: readonly string[]): SourceLocat
       return resolve().pointer;
     },
   };
+}
+
+/** A message's payload or headers schema, resolved. */
+export function messageSchema(doc: LoadedDocument, message: MessageNode, part: MessagePart): unknown {
+  return nodeAt(doc, part === 'payload' ? message.payloadPath : message.headersPath);
 }
 
 function nodeAt(doc: LoadedDocument, path: readonly string[] | undefined): unknown {
@@ -165,6 +190,8 @@ interface Pending {
   role: Role;
   usage: string;
   channel?: string;
+  /** The message (name, else ID) the change is in. */
+  message?: string;
 }
 
 /** Compares two versions of one document through the normalized model, and checks the version bump. */
@@ -212,22 +239,27 @@ function finish(pending: Pending[], mode: CompatibilityMode, config: DiffOptions
   const merged = new Map<string, Change>();
   const where = (doc: LoadedDocument, location: SourceLocation | undefined): ChangeLocation | undefined =>
     location && { file: location.file, pointer: toPointer(location.pointer), range: config.ranges === false ? undefined : doc.rangeOf(location.file, location.pointer) };
-  for (const { change, role, usage, channel } of pending) {
-    const setting = config.rules?.[change.rule];
+  for (const { change, role, usage, channel, message } of pending) {
+    const category = categoryOf(change.rule);
+    const setting = config.rules?.[change.rule] ?? config.rules?.[category];
     if (setting === 'off') continue;
     const changeClass = setting ?? classify(change.effect, role, mode);
     const oldAt = where(oldDoc, change.old);
     const newAt = where(newDoc, change.new);
-    if (config.ignore?.some((entry) => (!entry.rule || entry.rule === change.rule) && [oldAt?.pointer, newAt?.pointer].some((pointer) => pointer?.startsWith(entry.path)))) continue;
+    if (config.ignore?.some((entry) => (!entry.rule || entry.rule === change.rule || entry.rule === category) && [oldAt?.pointer, newAt?.pointer].some((pointer) => pointer !== undefined && within(pointer, entry.path)))) continue;
     const key = `${change.rule}|${oldAt?.file}#${oldAt?.pointer}|${newAt?.file}#${newAt?.pointer}|${change.message}`;
     const known = merged.get(key);
     if (known) {
       if (usage && !known.usages.includes(usage)) known.usages.push(usage);
       if (channel !== undefined && !known.channels.includes(channel)) known.channels.push(channel);
+      if (message !== undefined && !known.messages.includes(message)) known.messages.push(message);
       if (CLASS_RANK[changeClass] > CLASS_RANK[known.class]) known.class = changeClass;
       continue;
     }
-    merged.set(key, { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel], counterexample: change.counterexample });
+    const entry: Change = { rule: change.rule, class: changeClass, message: change.message, help: DIFF_RULES[change.rule], old: oldAt, new: newAt, usages: usage ? [usage] : [], channels: channel === undefined ? [] : [channel], messages: message === undefined ? [] : [message], part: change.part };
+    // Read through, so the counterexample is only computed for the reports that show it.
+    Object.defineProperty(entry, 'counterexample', { enumerable: true, get: () => change.counterexample });
+    merged.set(key, entry);
   }
   return [...merged.values()];
 }
@@ -255,18 +287,19 @@ class DocumentDiffer {
   /** The address of the channel being compared, recorded with each change found there. */
   private channelAddress: string | undefined;
 
-  private add(change: SchemaChange, role: Role, usage: string): void {
-    this.pending.push({ change, role, usage, channel: this.channelAddress });
+  private add(change: SchemaChange, role: Role, usage: string, message?: string): void {
+    this.pending.push({ change, role, usage, channel: this.channelAddress, message });
   }
 
   private fixed(rule: RuleId, effect: Effect, message: string, oldPath: readonly string[] | undefined, newPath: readonly string[] | undefined, usage = ''): void {
     this.add({ rule, effect, message, old: oldPath && locateIn(this.oldDoc, oldPath), new: newPath && locateIn(this.newDoc, newPath) }, 'both', usage);
   }
 
-  private schemas(oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation): SchemaChange[] {
+  private schemas(oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation, part?: MessagePart): SchemaChange[] {
     const found: SchemaChange[] = [];
-    const comparer = new SchemaComparer(this.canonical, (node) => this.oldDoc.origins.get(node), (node) => this.newDoc.origins.get(node), (change) => found.push(change));
+    const comparer = new SchemaComparer(this.canonical, (node) => this.oldDoc.origins.get(node), (node) => this.newDoc.origins.get(node), (change) => found.push(part ? { ...change, part } : change));
     comparer.compare(oldSchema, newSchema, oldAt, newAt);
+    for (const change of found) attachCounterexample(change, oldSchema, newSchema);
     return found;
   }
 
@@ -487,13 +520,13 @@ class DocumentDiffer {
       }
     }
     for (const [before, after] of pairs) {
-      for (const change of this.compareMessages(before, after)) this.add(change, role, `${label} › ${after.name ?? after.id}`);
+      for (const change of this.compareMessages(before, after)) this.add(change, role, `${label} › ${after.name ?? after.id}`, after.name ?? after.id);
     }
     for (const message of stillOld) {
-      this.add({ rule: 'message-removed', effect: 'narrows', message: `Message "${message.name ?? message.id}" removed from ${label}`, old: locateIn(this.oldDoc, message.path), new: locateIn(this.newDoc, newParent) }, role, label);
+      this.add({ rule: 'message-removed', effect: 'narrows', message: `Message "${message.name ?? message.id}" removed from ${label}`, old: locateIn(this.oldDoc, message.path), new: locateIn(this.newDoc, newParent) }, role, label, message.name ?? message.id);
     }
     for (const message of leftNew) {
-      this.add({ rule: 'message-added', effect: 'widens', message: `Message "${message.name ?? message.id}" added to ${label}`, old: locateIn(this.oldDoc, oldParent), new: locateIn(this.newDoc, message.path) }, role, label);
+      this.add({ rule: 'message-added', effect: 'widens', message: `Message "${message.name ?? message.id}" added to ${label}`, old: locateIn(this.oldDoc, oldParent), new: locateIn(this.newDoc, message.path) }, role, label, message.name ?? message.id);
     }
   }
 
@@ -523,8 +556,8 @@ class DocumentDiffer {
       if (!this.canonical.equal(oldPayload, newPayload)) {
         found.push({ rule: 'payload-undecided', effect: 'undecided', message: `Payload in schema format ${after.schemaFormat ?? ''} changed; only JSON Schema payloads are compared`, old: oldPayloadAt, new: newPayloadAt });
       }
-    } else found.push(...this.schemas(oldPayload, newPayload, oldPayloadAt, newPayloadAt));
-    found.push(...this.schemas(this.headers(this.oldDoc, before), this.headers(this.newDoc, after), at(this.oldDoc, before.headersPath, before.path, 'headers'), at(this.newDoc, after.headersPath, after.path, 'headers')));
+    } else found.push(...this.schemas(oldPayload, newPayload, oldPayloadAt, newPayloadAt, 'payload'));
+    found.push(...this.schemas(this.headers(this.oldDoc, before), this.headers(this.newDoc, after), at(this.oldDoc, before.headersPath, before.path, 'headers'), at(this.newDoc, after.headersPath, after.path, 'headers'), 'headers'));
     const oldCorrelation = before.correlationId?.location;
     const newCorrelation = after.correlationId?.location;
     if (oldCorrelation !== undefined && oldCorrelation !== newCorrelation) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Change, ChangeClass, DiffReport } from './documentDiff';
+import type { Change, ChangeClass, ChangeLocation, DiffReport } from './documentDiff';
 import { DIFF_RULES } from './rules';
 import { bumpedVersion } from './version';
 
@@ -7,11 +7,24 @@ export type DiffFormat = 'text' | 'json' | 'markdown' | 'sarif';
 const ORDER: ChangeClass[] = ['breaking', 'unclassified', 'non-breaking'];
 
 const sorted = (changes: readonly Change[]): Change[] => [...changes].sort((a, b) => ORDER.indexOf(a.class) - ORDER.indexOf(b.class));
-/** Where a change is written in the new version, else (a removal) in the old one. */
-const pointerOf = (change: Change): string => change.new?.pointer ?? change.old?.pointer ?? '';
+/** A removal is shown at the removed node in the old version; anything else where it is written in the new one. */
+const primaryLocation = (change: Change): ChangeLocation | undefined => (change.rule.endsWith('-removed') ? (change.old ?? change.new) : (change.new ?? change.old));
+const pointerOf = (change: Change): string => primaryLocation(change)?.pointer ?? '';
+const relativeFile = (cwd: string, file: string): string => path.relative(cwd, file).split(path.sep).join('/') || file;
+
+/** A location for JSON output: the file relative to `cwd` and 1-based lines and columns. */
+function jsonLocation(location: ChangeLocation | undefined, cwd: string): { file: string; pointer: string; range?: { start: { line: number; column: number }; end: { line: number; column: number } } } | undefined {
+  if (!location) return undefined;
+  const { range } = location;
+  return {
+    file: relativeFile(cwd, location.file),
+    pointer: location.pointer,
+    range: range && { start: { line: range.start.line + 1, column: range.start.character + 1 }, end: { line: range.end.line + 1, column: range.end.character + 1 } },
+  };
+}
 
 function where(change: Change, cwd: string): string {
-  const location = change.new ?? change.old;
+  const location = primaryLocation(change);
   if (!location) return '';
   const file = path.relative(cwd, location.file) || location.file;
   return location.range ? `${file}:${location.range.start.line + 1}:${location.range.start.character + 1}` : `${file}#${location.pointer}`;
@@ -43,10 +56,13 @@ export function formatDiffText(report: DiffReport, cwd: string): string {
   return lines.join('\n');
 }
 
-/** The JSON the issue fixes: one entry per change, the summary, the bump and whether the version says it. */
-export function formatDiffJson(report: DiffReport): string {
+/**
+ * The JSON the issue fixes: one entry per change (with the rule's help and where it is in each version),
+ * the summary, the bump and whether the version says it.
+ */
+export function formatDiffJson(report: DiffReport, cwd: string): string {
   return JSON.stringify({
-    changes: sorted(report.changes).map((change) => ({ class: change.class, rule: change.rule, path: pointerOf(change), message: change.message })),
+    changes: sorted(report.changes).map((change) => ({ class: change.class, rule: change.rule, path: pointerOf(change), message: change.message, help: change.help, oldRange: jsonLocation(change.old, cwd), newRange: jsonLocation(change.new, cwd) })),
     summary: report.summary,
     requiredBump: report.version.requiredBump,
     versionOk: report.version.versionOk,
@@ -86,7 +102,7 @@ export function formatDiffSarif(report: DiffReport, cwd: string, toolVersion: st
         {
           tool: { driver: { name: 'eventscope-diff', version: toolVersion, informationUri: 'https://github.com/eventscope/eventscope', rules: ruleIds.map((id) => ({ id, shortDescription: { text: DIFF_RULES[id] } })) } },
           results: sorted(report.changes).map((change) => {
-            const location = change.new ?? change.old;
+            const location = primaryLocation(change);
             return {
               ruleId: change.rule,
               ruleIndex: ruleIds.indexOf(change.rule),
@@ -117,7 +133,7 @@ export function formatDiffSarif(report: DiffReport, cwd: string, toolVersion: st
 export function formatDiff(report: DiffReport, format: DiffFormat, cwd: string, toolVersion: string): string {
   switch (format) {
     case 'json':
-      return formatDiffJson(report);
+      return formatDiffJson(report, cwd);
     case 'markdown':
       return formatDiffMarkdown(report, cwd);
     case 'sarif':

@@ -74,3 +74,22 @@ export const DIFF_RULES = {
 } as const;
 
 export type RuleId = keyof typeof DIFF_RULES;
+
+/** Rule categories, for switching or re-classing a whole family of rules in `.eventscope.yaml`. */
+export const RULE_CATEGORIES = ['schema', 'message', 'channel', 'operation', 'server', 'security', 'binding'] as const;
+export type RuleCategory = (typeof RULE_CATEGORIES)[number];
+
+const MESSAGE_RULES: readonly RuleId[] = ['schema-format-changed', 'payload-undecided', 'correlation-id-changed', 'content-type-changed'];
+
+export function categoryOf(rule: RuleId): RuleCategory {
+  if (MESSAGE_RULES.includes(rule) || rule.startsWith('message-')) return 'message';
+  if (rule.startsWith('channel-') || rule.startsWith('parameter-')) return 'channel';
+  if (rule.startsWith('operation-') || rule === 'reply-changed') return 'operation';
+  if (rule.startsWith('server-')) return 'server';
+  if (rule.startsWith('security-')) return 'security';
+  if (rule === 'binding-changed') return 'binding';
+  return 'schema';
+}
+
+export const isRuleId = (name: string): name is RuleId => Object.hasOwn(DIFF_RULES, name);
+export const isRuleCategory = (name: string): name is RuleCategory => (RULE_CATEGORIES as readonly string[]).includes(name);

@@ -1,6 +1,9 @@
 import type { JsonObject } from '../model/eventModel';
+import { findCounterexample, witness, type Counterexample, type Probe } from './counterexample';
 import { UNRESOLVED, type SourceLocation } from './loader';
 import type { RuleId } from './rules';
+
+export type { Counterexample } from './counterexample';
 
 /**
  * What a change does to the set of messages a schema accepts. The class follows from the effect and
@@ -8,21 +11,37 @@ import type { RuleId } from './rules';
  */
 export type Effect = 'narrows' | 'widens' | 'incompatible' | 'neutral' | 'undecided';
 
-/** A concrete value, at a place in the message, that one version accepts and the other rejects. */
-export interface Counterexample {
-  /** JSON pointer inside the payload (or headers); `*` stands for any undeclared property, `0` for any item. */
-  at: string;
-  value: unknown;
-  acceptedBy: 'old' | 'new';
-}
-
 export interface SchemaChange {
   rule: RuleId;
   effect: Effect;
   message: string;
   old?: SourceLocation;
   new?: SourceLocation;
-  counterexample?: Counterexample;
+  /** Set by the document diff for a change inside a message's payload or headers. */
+  part?: 'payload' | 'headers';
+  /** Where in the message the change applies and the values to try there; see `attachCounterexample`. */
+  probe?: Probe;
+  /** A message one version accepts and the other rejects, verified with ajv; worked out on first read. */
+  readonly counterexample?: Counterexample;
+}
+
+/**
+ * Gives a change a lazily computed counterexample over the two versions' whole (message-level)
+ * schemas: compiling them costs milliseconds, and only reports that show counterexamples pay it.
+ */
+export function attachCounterexample(change: SchemaChange, oldRoot: unknown, newRoot: unknown): void {
+  const { probe, effect } = change;
+  if (!probe || (effect !== 'narrows' && effect !== 'widens' && effect !== 'incompatible')) return;
+  const preferred = probe.acceptedBy ?? 'new';
+  const directions: ('old' | 'new')[] = effect === 'narrows' ? ['old'] : effect === 'widens' ? ['new'] : [preferred, preferred === 'old' ? 'new' : 'old'];
+  let found: { example: Counterexample | undefined } | undefined;
+  Object.defineProperty(change, 'counterexample', {
+    enumerable: true,
+    get: () => {
+      found ??= { example: directions.map((direction) => findCounterexample(oldRoot, newRoot, probe, direction)).find(Boolean) };
+      return found.example;
+    },
+  });
 }
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -98,13 +117,83 @@ export class CanonicalJson {
 
 type TypeName = string;
 
-function typeSet(schema: JsonObject): Set<TypeName> | undefined {
+const isIntegerStep = (step: unknown): boolean => typeof step === 'number' && Number.isInteger(step) && step > 0;
+
+/** The declared types (with `nullable`); a number that must be a multiple of an integer is an integer. */
+function declaredTypes(schema: JsonObject): Set<TypeName> | undefined {
   const declared = schema.type;
   const types = typeof declared === 'string' ? [declared] : Array.isArray(declared) ? declared.filter((t): t is string => typeof t === 'string') : undefined;
   if (!types) return undefined;
   const set = new Set(types);
   if (schema.nullable === true) set.add('null');
+  if (set.has('number') && isIntegerStep(schema.multipleOf)) {
+    set.delete('number');
+    set.add('integer');
+  }
   return set;
+}
+
+/** The types a schema's values can have: a const or enum allows only its own values' types. */
+function typeSet(schema: JsonObject): Set<TypeName> | undefined {
+  const types = declaredTypes(schema);
+  const listed = 'const' in schema ? [schema.const] : Array.isArray(schema.enum) ? schema.enum : undefined;
+  if (!listed) return types;
+  return new Set(listed.map(jsonType).filter((type) => !types || typesWithin(new Set([type]), types)));
+}
+
+/** Numbers of the schema can only be integers (other types, such as null, may be allowed too). */
+function integerOnly(schema: JsonObject): boolean {
+  const types = declaredTypes(schema);
+  return types !== undefined && types.has('integer') && !types.has('number');
+}
+
+interface Bound {
+  /** The bound as compared: for integers, the inclusive integer it amounts to. */
+  value: number;
+  exclusive: boolean;
+  keyword: string;
+  raw: number;
+}
+
+/** The tighter of `minimum`/`exclusiveMinimum` (or the maxima), draft-04's boolean `exclusiveMinimum` included. */
+function effectiveBound(schema: JsonObject, lower: boolean, integer: boolean): Bound | undefined {
+  const [inclusiveKey, exclusiveKey] = lower ? ['minimum', 'exclusiveMinimum'] : ['maximum', 'exclusiveMaximum'];
+  const inclusive = schema[inclusiveKey];
+  const exclusive = schema[exclusiveKey];
+  const bounds: Bound[] = [];
+  if (typeof inclusive === 'number') bounds.push({ value: inclusive, exclusive: exclusive === true, keyword: inclusiveKey, raw: inclusive });
+  if (typeof exclusive === 'number') bounds.push({ value: exclusive, exclusive: true, keyword: exclusiveKey, raw: exclusive });
+  const normalized = bounds.map((bound): Bound => {
+    if (!integer) return bound;
+    const value = lower ? (bound.exclusive ? Math.floor(bound.value) + 1 : Math.ceil(bound.value)) : bound.exclusive ? Math.ceil(bound.value) - 1 : Math.floor(bound.value);
+    return { ...bound, value, exclusive: false };
+  });
+  return normalized.reduce<Bound | undefined>((best, bound) => (tighterBound(best, bound, lower) > 0 ? bound : best), undefined);
+}
+
+/** 1 when `after` is the tighter bound, -1 when `before` is, 0 when they admit the same numbers. */
+function tighterBound(before: Bound | undefined, after: Bound | undefined, lower: boolean): number {
+  if (!before && !after) return 0;
+  if (!before) return 1;
+  if (!after) return -1;
+  if (before.value !== after.value) return (after.value > before.value) === lower ? 1 : -1;
+  if (before.exclusive === after.exclusive) return 0;
+  return after.exclusive ? 1 : -1;
+}
+
+const describeBound = (bound: Bound | undefined): string => (bound ? `${bound.keyword} ${bound.raw}` : 'no bound');
+
+/** The step numbers must be a multiple of; integers are multiples of 1. */
+function effectiveStep(schema: JsonObject, integer: boolean): number | undefined {
+  const step = typeof schema.multipleOf === 'number' ? schema.multipleOf : undefined;
+  return integer ? (step !== undefined && isIntegerStep(step) ? step : 1) : step;
+}
+
+/** A string, array or object of `length` for a length keyword's counterexample. */
+function sized(keyword: string, schema: JsonObject, length: number): unknown {
+  if (keyword.endsWith('Length')) return 'x'.repeat(length);
+  if (keyword.endsWith('Items')) return witness({ ...schema, minItems: length, maxItems: length });
+  return Object.fromEntries(Array.from({ length }, (_, index) => [`p${index}`, 'x']));
 }
 
 /** Every value of type set `inner` is of type set `outer` (an integer is a number). */
@@ -124,16 +213,6 @@ function sampleOfType(type: TypeName): unknown {
   return samples[type];
 }
 
-/** A small value a schema accepts, for counterexamples: its const, first enum value, or a value of its first type. */
-function sampleOf(schema: unknown): unknown {
-  if (!isObject(schema)) return 'x';
-  if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
-  const types = typeSet(schema);
-  const type = types ? [...types][0] : undefined;
-  return type === undefined ? 'x' : type === 'integer' && typeof schema.minimum === 'number' ? schema.minimum : sampleOfType(type);
-}
-
 function describeTypes(types: Set<TypeName> | undefined): string {
   return types ? [...types].join('|') : 'any';
 }
@@ -148,8 +227,13 @@ export class SchemaComparer {
     private readonly canonical: CanonicalJson,
     private readonly originOld: (node: object) => SourceLocation | undefined,
     private readonly originNew: (node: object) => SourceLocation | undefined,
-    private readonly emit: (change: SchemaChange) => void,
+    private readonly sink: (change: SchemaChange) => void,
   ) {}
+
+  /** Every change is probed where it applies in the message, with the rule's own candidate values if it has some. */
+  private emit(change: SchemaChange): void {
+    this.sink({ ...change, probe: change.probe ?? { at: [...this.instance], values: [] } });
+  }
 
   compare(oldSchema: unknown, newSchema: unknown, oldAt: SourceLocation, newAt: SourceLocation): void {
     if (this.canonical.equal(oldSchema, newSchema)) return;
@@ -197,9 +281,9 @@ export class SchemaComparer {
     this.instance.pop();
   }
 
-  private example(value: unknown, acceptedBy: 'old' | 'new', segment?: string): Counterexample {
-    const path = segment === undefined ? this.instance : [...this.instance, segment];
-    return { at: path.map((part) => `/${part.replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''), value, acceptedBy };
+  /** Candidate values for a counterexample at the current place (or one `segment` below it). */
+  private probe(values: unknown[], acceptedBy?: 'old' | 'new', segment?: string): Probe {
+    return { at: segment === undefined ? [...this.instance] : [...this.instance, segment], values, acceptedBy };
   }
 
   private at(loc: SourceLocation, ...segments: string[]): SourceLocation {
@@ -242,14 +326,14 @@ export class SchemaComparer {
     const anyOutside = (within: Set<TypeName>): unknown => outside(new Set(['null', 'string', 'integer', 'number', 'boolean', 'object', 'array']), within);
     if (before && after) {
       const onlyNull = (a: Set<string>, b: Set<string>): boolean => [...b].filter((t) => !a.has(t)).join() === 'null' && typesWithin(a, b);
-      if (onlyNull(before, after)) return this.emit({ rule: 'nullable-added', effect: 'widens', message: `The value may now be null (${text})`, old, new: neu, counterexample: this.example(null, 'new') });
-      if (onlyNull(after, before)) return this.emit({ rule: 'nullable-removed', effect: 'narrows', message: `The value may no longer be null (${text})`, old, new: neu, counterexample: this.example(null, 'old') });
+      if (onlyNull(before, after)) return this.emit({ rule: 'nullable-added', effect: 'widens', message: `The value may now be null (${text})`, old, new: neu, probe: this.probe([null], 'new') });
+      if (onlyNull(after, before)) return this.emit({ rule: 'nullable-removed', effect: 'narrows', message: `The value may no longer be null (${text})`, old, new: neu, probe: this.probe([null], 'old') });
     }
     if (!before || (after && typesWithin(after, before))) {
-      this.emit({ rule: 'type-narrowed', effect: 'narrows', message: `Type narrowed: ${text}`, old, new: neu, counterexample: this.example(before ? outside(before, after) : anyOutside(after ?? new Set()), 'old') });
+      this.emit({ rule: 'type-narrowed', effect: 'narrows', message: `Type narrowed: ${text}`, old, new: neu, probe: this.probe([before ? outside(before, after) : anyOutside(after ?? new Set())], 'old') });
     } else if (!after || typesWithin(before, after)) {
-      this.emit({ rule: 'type-widened', effect: 'widens', message: `Type widened: ${text}`, old, new: neu, counterexample: this.example(after ? outside(after, before) : anyOutside(before), 'new') });
-    } else this.emit({ rule: 'type-changed', effect: 'incompatible', message: `Type changed: ${text}`, old, new: neu, counterexample: this.example(outside(after, before), 'new') });
+      this.emit({ rule: 'type-widened', effect: 'widens', message: `Type widened: ${text}`, old, new: neu, probe: this.probe([after ? outside(after, before) : anyOutside(before)], 'new') });
+    } else this.emit({ rule: 'type-changed', effect: 'incompatible', message: `Type changed: ${text}`, old, new: neu, probe: this.probe([outside(after, before)], 'new') });
   }
 
   private compareValues(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
@@ -264,68 +348,82 @@ export class SchemaComparer {
       const types = typeSet(open);
       return ['unlisted', -1, 1.5, true, null].find((value) => !listed.includes(this.canonical.of(value)) && (!types || typesWithin(new Set([jsonType(value)]), types)));
     };
-    if (!before) return this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} added: only ${after?.join(', ')} allowed`, old, new: neu, counterexample: this.example(unlisted(after ?? [], o), 'old') });
-    if (!after) return this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} removed: any value allowed`, old, new: neu, counterexample: this.example(unlisted(before, n), 'new') });
+    if (!before) return this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} added: only ${after?.join(', ')} allowed`, old, new: neu, probe: this.probe([unlisted(after ?? [], o)], 'old') });
+    if (!after) return this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} removed: any value allowed`, old, new: neu, probe: this.probe([unlisted(before, n)], 'new') });
     const added = after.filter((value) => !before.includes(value));
     const removed = before.filter((value) => !after.includes(value));
     if (added.length > 0 && removed.length > 0) {
-      this.emit({ rule: 'enum-changed', effect: 'incompatible', message: `${keyword} values added (${added.join(', ')}) and removed (${removed.join(', ')})`, old, new: neu, counterexample: this.example(JSON.parse(added[0] as string), 'new') });
-    } else if (added.length > 0) this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} values added: ${added.join(', ')}`, old, new: neu, counterexample: this.example(JSON.parse(added[0] as string), 'new') });
-    else if (removed.length > 0) this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} values removed: ${removed.join(', ')}`, old, new: neu, counterexample: this.example(JSON.parse(removed[0] as string), 'old') });
+      this.emit({ rule: 'enum-changed', effect: 'incompatible', message: `${keyword} values added (${added.join(', ')}) and removed (${removed.join(', ')})`, old, new: neu, probe: this.probe([JSON.parse(added[0] as string)], 'new') });
+    } else if (added.length > 0) this.emit({ rule: 'enum-widened', effect: 'widens', message: `${keyword} values added: ${added.join(', ')}`, old, new: neu, probe: this.probe([JSON.parse(added[0] as string)], 'new') });
+    else if (removed.length > 0) this.emit({ rule: 'enum-narrowed', effect: 'narrows', message: `${keyword} values removed: ${removed.join(', ')}`, old, new: neu, probe: this.probe([JSON.parse(removed[0] as string)], 'old') });
   }
 
   /** The values an `enum` or `const` allows that also have an allowed type, as canonical JSON. */
   private valuesOf(schema: JsonObject): string[] | undefined {
     const listed = 'const' in schema ? [schema.const] : Array.isArray(schema.enum) ? schema.enum : undefined;
     if (!listed) return undefined;
-    const types = typeSet(schema);
+    const types = declaredTypes(schema);
     return listed.filter((value) => !types || typesWithin(new Set([jsonType(value)]), types)).map((value) => this.canonical.of(value));
   }
 
   private compareBounds(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
-    const check = (keyword: string, lower: boolean, family: 'bound' | 'length'): void => {
-      const before = typeof o[keyword] === 'number' ? (o[keyword]) : undefined;
-      const after = typeof n[keyword] === 'number' ? (n[keyword]) : undefined;
+    const oldInteger = integerOnly(o);
+    const newInteger = integerOnly(n);
+    for (const lower of [true, false]) {
+      const before = effectiveBound(o, lower, oldInteger);
+      const after = effectiveBound(n, lower, newInteger);
+      const order = tighterBound(before, after, lower);
+      if (order === 0) continue;
+      const tighter = order > 0;
+      const keyword = after?.keyword ?? before?.keyword ?? (lower ? 'minimum' : 'maximum');
+      const tight = tighter ? after : before;
+      const loose = tighter ? before : after;
+      const step = lower ? -1 : 1;
+      // Just outside the tight bound first, then around both edges; ajv keeps the one that tells them apart.
+      const values = [tight?.raw, tight && tight.raw + step, tight && tight.raw + step / 2, loose?.raw, loose && loose.raw - step].filter((value) => value !== undefined);
+      this.emit({
+        rule: tighter ? 'bound-tightened' : 'bound-loosened',
+        effect: tighter ? 'narrows' : 'widens',
+        message: `${describeBound(before)} → ${describeBound(after)}`,
+        old: this.at(ol, before?.keyword ?? keyword),
+        new: this.at(nl, keyword),
+        probe: this.probe(values),
+      });
+    }
+    const lengths = (keyword: string, lower: boolean): void => {
+      // An absent lower length is 0 and an absent upper one is unbounded: `minLength: 0` changes nothing.
+      const effective = (schema: JsonObject): number | undefined => (typeof schema[keyword] === 'number' ? (schema[keyword]) : lower ? 0 : undefined);
+      const before = effective(o);
+      const after = effective(n);
       if (before === after) return;
       const tighter = before === undefined || (after !== undefined && (lower ? after > before : after < before));
+      const accepting = tighter ? o : n;
+      const edges = [before, after].filter((edge): edge is number => edge !== undefined).flatMap((edge) => [edge - 1, edge, edge + 1]).filter((edge) => edge >= 0 && edge <= 1000);
       this.emit({
-        rule: tighter ? `${family}-tightened` : `${family}-loosened`,
+        rule: tighter ? 'length-tightened' : 'length-loosened',
         effect: tighter ? 'narrows' : 'widens',
         message: `${keyword} ${before ?? 'none'} → ${after ?? 'none'}`,
         old: this.at(ol, keyword),
         new: this.at(nl, keyword),
-        counterexample: this.boundExample(keyword, lower, before, after, tighter),
+        probe: this.probe(edges.map((length) => sized(keyword, accepting, length))),
       });
     };
-    for (const keyword of LOWER_BOUNDS) check(keyword, true, 'bound');
-    for (const keyword of UPPER_BOUNDS) check(keyword, false, 'bound');
-    for (const keyword of LOWER_LENGTHS) check(keyword, true, 'length');
-    for (const keyword of UPPER_LENGTHS) check(keyword, false, 'length');
-    const before = typeof o.multipleOf === 'number' ? o.multipleOf : undefined;
-    const after = typeof n.multipleOf === 'number' ? n.multipleOf : undefined;
-    if (before !== after) {
+    for (const keyword of LOWER_LENGTHS) lengths(keyword, true);
+    for (const keyword of UPPER_LENGTHS) lengths(keyword, false);
+    const before = effectiveStep(o, oldInteger);
+    const after = effectiveStep(n, newInteger);
+    if (before !== after && o.multipleOf !== n.multipleOf) {
       const divides = (a: number, b: number): boolean => Number.isInteger(a / b);
       const effect: Effect = before === undefined ? 'narrows' : after === undefined ? 'widens' : divides(after, before) ? 'narrows' : divides(before, after) ? 'widens' : 'incompatible';
       const rule: RuleId = effect === 'narrows' ? 'bound-tightened' : effect === 'widens' ? 'bound-loosened' : 'bound-changed';
-      this.emit({ rule, effect, message: `multipleOf ${before ?? 'none'} → ${after ?? 'none'}`, old: this.at(ol, 'multipleOf'), new: this.at(nl, 'multipleOf') });
+      const steps = [before, after].filter((step): step is number => step !== undefined);
+      this.emit({ rule, effect, message: `multipleOf ${this.canonical.of(o.multipleOf ?? 'none')} → ${this.canonical.of(n.multipleOf ?? 'none')}`, old: this.at(ol, 'multipleOf'), new: this.at(nl, 'multipleOf'), probe: this.probe([...steps, ...steps.map((step) => step / 2)], 'new') });
     }
     if (Boolean(o.uniqueItems) !== Boolean(n.uniqueItems)) {
       const tighter = n.uniqueItems === true;
-      this.emit({ rule: tighter ? 'length-tightened' : 'length-loosened', effect: tighter ? 'narrows' : 'widens', message: `uniqueItems ${Boolean(o.uniqueItems)} → ${Boolean(n.uniqueItems)}`, old: this.at(ol, 'uniqueItems'), new: this.at(nl, 'uniqueItems') });
+      const item = witness(isObject(o.items) ? o.items : {});
+      this.emit({ rule: tighter ? 'length-tightened' : 'length-loosened', effect: tighter ? 'narrows' : 'widens', message: `uniqueItems ${Boolean(o.uniqueItems)} → ${Boolean(n.uniqueItems)}`, old: this.at(ol, 'uniqueItems'), new: this.at(nl, 'uniqueItems'), probe: this.probe([[item, item]]) });
     }
-  }
-
-  /** A value just inside the looser bound and outside the tighter one, for inclusive bounds. */
-  private boundExample(keyword: string, lower: boolean, before: number | undefined, after: number | undefined, tighter: boolean): Counterexample | undefined {
-    const loose = tighter ? before : after;
-    const tight = tighter ? after : before;
-    const acceptedBy = tighter ? 'old' : 'new';
-    if (tight === undefined) return undefined;
-    // With no loose bound, one step past the tight bound; otherwise the loose bound itself.
-    const edge = loose ?? (lower ? tight - 1 : tight + 1);
-    if (keyword === 'minimum' || keyword === 'maximum') return this.example(edge, acceptedBy);
-    if ((keyword === 'minLength' || keyword === 'maxLength') && edge >= 0 && edge <= 64) return this.example('x'.repeat(edge), acceptedBy);
-    return undefined;
   }
 
   private compareStrings(o: JsonObject, n: JsonObject, ol: SourceLocation, nl: SourceLocation): void {
@@ -358,9 +456,8 @@ export class SchemaComparer {
       const base = keyword === 'additionalProperties' ? 'additional-properties' : 'unevaluated-properties';
       const old = this.at(ol, keyword);
       const neu = this.at(nl, keyword);
-      const undeclared = { 'x-undeclared': true };
-      if (after === false) this.emit({ rule: `${base}-closed`, effect: 'narrows', message: `${keyword}: false: undeclared properties are now rejected`, old, new: neu, counterexample: this.example(undeclared, 'old') });
-      else if (before === false) this.emit({ rule: `${base}-opened`, effect: 'widens', message: `${keyword} no longer false: undeclared properties are now accepted`, old, new: neu, counterexample: this.example(undeclared, 'new') });
+      if (after === false) this.emit({ rule: `${base}-closed`, effect: 'narrows', message: `${keyword}: false: undeclared properties are now rejected`, old, new: neu, probe: this.probe([true], 'old', '*') });
+      else if (before === false) this.emit({ rule: `${base}-opened`, effect: 'widens', message: `${keyword} no longer false: undeclared properties are now accepted`, old, new: neu, probe: this.probe([true], 'new', '*') });
       else this.compareInside('*', before ?? {}, after ?? {}, old, neu);
     }
     const oldProps = isObject(o.properties) ? o.properties : {};
@@ -374,32 +471,32 @@ export class SchemaComparer {
         continue;
       }
       const neu = this.at(nl, 'properties');
-      if (newExtra === false) this.emit({ rule: 'property-removed', effect: 'narrows', message: `Property "${name}" removed from a closed object: it is now rejected`, old, new: neu, counterexample: this.example(sampleOf(oldProps[name]), 'old', name) });
+      if (newExtra === false) this.emit({ rule: 'property-removed', effect: 'narrows', message: `Property "${name}" removed from a closed object: it is now rejected`, old, new: neu, probe: this.probe([witness(oldProps[name])], 'old', name) });
       else if (newExtra === true) {
         if (this.accepted(oldProps[name])) continue;
-        this.emit({ rule: 'property-removed', effect: 'widens', message: `Property "${name}" removed from an open object: any value is now accepted for it`, old, new: neu });
+        this.emit({ rule: 'property-removed', effect: 'widens', message: `Property "${name}" removed from an open object: any value is now accepted for it`, old, new: neu, probe: this.probe([], 'new', name) });
       } else this.compareInside(name, oldProps[name], newExtra, old, neu);
     }
     for (const name of Object.keys(newProps)) {
       if (name in oldProps) continue;
       const neu = this.at(nl, 'properties', name);
       const old = this.at(ol, 'properties');
-      if (oldExtra === false) this.emit({ rule: 'property-added', effect: 'widens', message: `Property "${name}" added to a closed object: it was rejected before`, old, new: neu, counterexample: this.example(sampleOf(newProps[name]), 'new', name) });
+      if (oldExtra === false) this.emit({ rule: 'property-added', effect: 'widens', message: `Property "${name}" added to a closed object: it was rejected before`, old, new: neu, probe: this.probe([witness(newProps[name])], 'new', name) });
       else if (oldExtra === true) {
         if (this.accepted(newProps[name])) continue;
-        this.emit({ rule: 'property-added', effect: 'narrows', message: `Property "${name}" added to an open object: its values are now constrained`, old, new: neu });
+        this.emit({ rule: 'property-added', effect: 'narrows', message: `Property "${name}" added to an open object: its values are now constrained`, old, new: neu, probe: this.probe([], 'old', name) });
       } else this.compareInside(name, oldExtra, newProps[name], old, neu);
     }
     const oldRequired = Array.isArray(o.required) ? o.required.map(String) : [];
     const newRequired = Array.isArray(n.required) ? n.required.map(String) : [];
     // The smallest object the looser version accepts: its required properties only, without this one.
     const without = (name: string, required: string[], properties: JsonObject): JsonObject =>
-      Object.fromEntries(required.filter((other) => other !== name).map((other) => [other, sampleOf(properties[other])]));
+      Object.fromEntries(required.filter((other) => other !== name).map((other) => [other, witness(properties[other])]));
     for (const name of newRequired) {
-      if (!oldRequired.includes(name)) this.emit({ rule: 'required-added', effect: 'narrows', message: `"${name}" is now required`, old: this.at(ol, 'required'), new: this.at(nl, 'required'), counterexample: this.example(without(name, oldRequired, oldProps), 'old') });
+      if (!oldRequired.includes(name)) this.emit({ rule: 'required-added', effect: 'narrows', message: `"${name}" is now required`, old: this.at(ol, 'required'), new: this.at(nl, 'required'), probe: this.probe([without(name, oldRequired, oldProps)], 'old') });
     }
     for (const name of oldRequired) {
-      if (!newRequired.includes(name)) this.emit({ rule: 'required-removed', effect: 'widens', message: `"${name}" is no longer required`, old: this.at(ol, 'required'), new: this.at(nl, 'required'), counterexample: this.example(without(name, newRequired, newProps), 'new') });
+      if (!newRequired.includes(name)) this.emit({ rule: 'required-removed', effect: 'widens', message: `"${name}" is no longer required`, old: this.at(ol, 'required'), new: this.at(nl, 'required'), probe: this.probe([without(name, newRequired, newProps)], 'new') });
     }
   }
 
@@ -428,9 +525,9 @@ export class SchemaComparer {
         if (i < oldTuple.length && i < newTuple.length) this.compareInside(String(i), oldTuple[i], newTuple[i], old, neu);
         else if (i < newTuple.length) {
           // A position the old version left to its rest schema (or forbade, when the rest is false).
-          if (before.rest === false) this.emit({ rule: 'tuple-item-added', effect: 'widens', message: `Tuple position ${i} added where the old tuple was closed`, old, new: neu });
+          if (before.rest === false) this.emit({ rule: 'tuple-item-added', effect: 'widens', message: `Tuple position ${i} added where the old tuple was closed`, old, new: neu, probe: this.probe([witness(newTuple[i])], 'new', String(i)) });
           else this.compareInside(String(i), before.rest ?? {}, newTuple[i], this.at(ol, before.restKey), neu);
-        } else if (after.rest === false) this.emit({ rule: 'tuple-item-removed', effect: 'narrows', message: `Tuple position ${i} removed and the tuple is closed`, old, new: neu });
+        } else if (after.rest === false) this.emit({ rule: 'tuple-item-removed', effect: 'narrows', message: `Tuple position ${i} removed and the tuple is closed`, old, new: neu, probe: this.probe([witness(oldTuple[i])], 'old', String(i)) });
         else this.compareInside(String(i), oldTuple[i], after.rest ?? {}, old, this.at(nl, after.restKey));
       }
     }
@@ -483,6 +580,7 @@ export class SchemaComparer {
         message: value !== undefined ? `Discriminator value ${value} removed` : `${keyword} branch ${i} removed`,
         old: this.at(ol, keyword, String(i)),
         new: this.at(nl, keyword),
+        probe: this.probe([witness(before[i]), witness(before[i], true)], 'old'),
       });
     }
     for (const j of unmatchedNew) {
@@ -493,6 +591,7 @@ export class SchemaComparer {
         message: value !== undefined ? `Discriminator value ${value} added` : `${keyword} branch ${j} added`,
         old: this.at(ol, keyword),
         new: this.at(nl, keyword, String(j)),
+        probe: this.probe([witness(after[j]), witness(after[j], true)], 'new'),
       });
     }
   }
@@ -513,4 +612,18 @@ export class SchemaComparer {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether every value `inner` accepts is also accepted by `outer`, as far as the comparer decides it
+ * (an undecided change counts as no).
+ */
+export function schemaIncludes(outer: unknown, inner: unknown): boolean {
+  const nowhere: SourceLocation = { file: '', pointer: [] };
+  let includes = true;
+  const comparer = new SchemaComparer(new CanonicalJson(), () => undefined, () => undefined, (change) => {
+    if (change.effect !== 'narrows' && change.effect !== 'neutral') includes = false;
+  });
+  comparer.compare(outer, inner, nowhere, nowhere);
+  return includes;
 }

@@ -54,7 +54,7 @@ writeFileSync(oldFile, document('1.0.0', './schemas-old.yaml#/Order'));
 writeFileSync(newFile, document('1.1.0', './schemas-new.yaml#/Order'));
 
 interface JsonReport {
-  changes: { class: string; rule: string; path: string; message: string }[];
+  changes: { class: string; rule: string; path: string; message: string; help: string; oldRange?: { file: string; pointer: string }; newRange?: { file: string; pointer: string } }[];
   summary: { breaking: number; nonBreaking: number; unclassified: number };
   requiredBump: string;
   versionOk: boolean;
@@ -66,7 +66,17 @@ describe('eventscope diff', () => {
     assert.equal(code, 1);
     const report = JSON.parse(stdout) as JsonReport;
     assert.deepEqual(Object.keys(report), ['changes', 'summary', 'requiredBump', 'versionOk']);
-    assert.deepEqual(report.changes, [{ class: 'breaking', rule: 'required-added', path: '/Order/required', message: '"id" is now required' }]);
+    assert.deepEqual(report.changes, [
+      {
+        class: 'breaking',
+        rule: 'required-added',
+        path: '/Order/required',
+        message: '"id" is now required',
+        help: 'A property is now required: messages without it are rejected.',
+        oldRange: { file: path.relative(ROOT, path.join(work, 'schemas-old.yaml')), pointer: '/Order/required', range: { start: { line: 1, column: 1 }, end: { line: 1, column: 6 } } },
+        newRange: { file: path.relative(ROOT, path.join(work, 'schemas-new.yaml')), pointer: '/Order/required', range: { start: { line: 6, column: 13 }, end: { line: 6, column: 17 } } },
+      },
+    ]);
     assert.deepEqual(report.summary, { breaking: 1, nonBreaking: 0, unclassified: 0 });
     assert.equal(report.requiredBump, 'major');
     assert.equal(report.versionOk, false);
@@ -106,6 +116,38 @@ describe('eventscope diff', () => {
     const { code, stdout } = await cli([oldFile, newFile, '--format', 'json'], project);
     assert.equal(code, 0);
     assert.equal((JSON.parse(stdout) as JsonReport).changes[0]?.class, 'non-breaking');
+  });
+
+  it('points a removal at the removed node in the old version', async () => {
+    const withOrder = (extra: string): string => document('1.0.0', '#/components/schemas/Order') + `components:\n  schemas:\n    Order:\n      type: object\n      properties:\n        id:\n          type: string\n${extra}`;
+    const before = path.join(work, 'removal-old.yaml');
+    const after = path.join(work, 'removal-new.yaml');
+    writeFileSync(before, withOrder('        note:\n          type: string\n      additionalProperties: false\n'));
+    writeFileSync(after, withOrder('      additionalProperties: false\n'));
+    const { stdout } = await cli([before, after, '--format', 'json']);
+    const removed = (JSON.parse(stdout) as JsonReport).changes.find((change) => change.rule === 'property-removed');
+    assert.equal(removed?.path, '/components/schemas/Order/properties/note');
+    assert.equal(removed?.oldRange?.pointer, '/components/schemas/Order/properties/note');
+    assert.equal(removed?.newRange?.pointer, '/components/schemas/Order/properties');
+    const text = await cli([before, after]);
+    assert.match(text.stdout, /removal-old\.yaml:\d+:\d+ breaking property-removed/);
+  });
+
+  it('refuses an invalid x-eventscope-compatibility (exit 2), naming the valid modes', async () => {
+    const invalid = path.join(work, 'invalid-mode.yaml');
+    writeFileSync(invalid, document('1.1.0', './schemas-new.yaml#/Order').replace('asyncapi: 3.0.0', 'asyncapi: 3.0.0\nx-eventscope-compatibility: backwards'));
+    const { code, stderr } = await cli([oldFile, invalid]);
+    assert.equal(code, 2);
+    assert.match(stderr, /x-eventscope-compatibility "backwards" is not a compatibility mode; use one of role, backward, forward, full/);
+  });
+
+  it('refuses a .eventscope.yaml with a misspelt rule (exit 2), naming the closest rule', async () => {
+    const project = path.join(work, 'misspelt');
+    mkdirSync(project);
+    writeFileSync(path.join(project, '.eventscope.yaml'), 'diff:\n  rules:\n    required-add: non-breaking\n');
+    const { code, stderr } = await cli([oldFile, newFile], project);
+    assert.equal(code, 2);
+    assert.match(stderr, /"required-add" is neither a rule nor a category \(did you mean "required-added"\?\)/);
   });
 
   it('compares every earlier version in a folder under a transitive mode', async () => {
@@ -159,5 +201,32 @@ describe('eventscope diff --git', () => {
     const outside = mkdtempSync(path.join(tmpdir(), 'eventscope-no-git-'));
     writeFileSync(path.join(outside, 'asyncapi.yaml'), readFileSync(path.join(CORPUS, 'v3', 'simple-asyncapi.yml')));
     assert.equal((await cli(['--git', 'HEAD', path.join(outside, 'asyncapi.yaml')], outside)).code, 2);
+  });
+});
+
+describe('eventscope diff --git, transitive over $ref\'d files', () => {
+  const repo = mkdtempSync(path.join(tmpdir(), 'eventscope-diff-history-'));
+  const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+  const file = path.join(repo, 'asyncapi.yaml');
+  const schemas = path.join(repo, 'schemas.yaml');
+  const statusSchema = (values: string[]): string => `Order:\n  type: string\n  enum: [${values.join(', ')}]\n`;
+  git('init', '-q');
+  writeFileSync(file, document('1.0.0', './schemas.yaml#/Order'));
+  writeFileSync(schemas, statusSchema(['a']));
+  git('add', '.');
+  git('commit', '-qm', 'v1');
+  // The second commit changes only the referenced file: a history of the root file alone never sees it.
+  writeFileSync(schemas, statusSchema(['a', 'b']));
+  git('add', '.');
+  git('commit', '-qm', 'v2 widens the enum');
+
+  it('checks commits that changed only a referenced file, and the revision itself', async () => {
+    writeFileSync(schemas, statusSchema(['a']));
+    const plain = await cli(['--git', 'HEAD', file, '--mode', 'backward', '--format', 'json'], repo);
+    assert.equal(plain.code, 1);
+    assert.deepEqual((JSON.parse(plain.stdout) as JsonReport).changes.map((change) => change.rule), ['enum-narrowed']);
+    const transitive = await cli(['--git', 'HEAD', file, '--mode', 'backward-transitive', '--format', 'json'], repo);
+    assert.equal(transitive.code, 1, transitive.stdout + transitive.stderr);
+    assert.deepEqual((JSON.parse(transitive.stdout) as JsonReport).changes.map((change) => change.rule), ['enum-narrowed']);
   });
 });
