@@ -5,7 +5,7 @@ import type { Aedes, AedesPublishPacket, Client, PublishPacket } from 'aedes' wi
 import type { Writable } from 'node:stream';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { silentLogger, type Logger } from '../logger';
-import { correlationKeys, type TraceRecord, type ValidationError } from '../trace/record';
+import { BodyBackedRecord, correlationKeys, type RecordFields, type TraceRecord, type ValidationError } from '../trace/record';
 import { BoundedMap } from '../trace/ring';
 import type { TraceStore } from '../trace/store';
 import { Contract, ValidatorCache } from './contract';
@@ -250,35 +250,35 @@ class AedesEventBroker implements EventBroker {
     if (size > this.maxBytes) {
       const reason = `message of ${size} bytes exceeds the limit of ${this.maxBytes} bytes`;
       this.log.warn(`refused ${message.topic} from ${message.producer}: ${reason}`);
-      const record = this.trace.add(
-        this.record(message, size, {
-          headers: message.headers,
-          validation: { valid: false, checked: false, errors: [{ part: 'size', instancePath: '', message: reason }] },
-          disposition: 'refused',
-          correlation: {},
-        }),
-      );
+      const fields = this.record(message, size, {
+        validation: { valid: false, checked: false, errors: [{ part: 'size', instancePath: '', message: reason }] },
+        disposition: 'refused',
+        correlation: {},
+      });
+      const record = this.trace.add({ ...fields, headers: message.headers });
       return { record, route: 'drop', body: message.body };
     }
-    const text = message.body.toString('utf8');
-    const decoded = decodeText(text);
+    const decoded = decodeText(message.body.toString('utf8'));
     const headers = message.headers ? { ...decoded.headers, ...message.headers } : decoded.headers;
     const check = this.contract.check(message.topic, headers, decoded.payload, decoded.json);
     const valid = check.validation.valid;
     const route = valid || this.policy === 'pass' ? 'deliver' : this.policy === 'dlq' ? 'dlq' : 'drop';
+    const outcome = {
+      channel: check.channel?.address,
+      params: check.params,
+      message: check.message?.name,
+      document: check.message?.document,
+      payloadIsText: decoded.json ? undefined : true,
+      validation: check.validation,
+      disposition: route === 'deliver' ? 'delivered' : route === 'dlq' ? 'dead-lettered' : 'rejected',
+      correlation: correlationKeys(headers, decoded.payload, check.message?.correlationLocation),
+    } as const;
+    // Headers that came with the body stay in it until read; HTTP headers are kept as given.
+    const fields = this.record(message, size, outcome);
     const record = this.trace.add(
-      this.record(message, size, {
-        channel: check.channel?.address,
-        params: check.params,
-        message: check.message?.name,
-        document: check.message?.document,
-        headers: Object.keys(headers).length > 0 ? headers : undefined,
-        payload: decoded.json ? undefined : decoded.payload,
-        payloadIsText: decoded.json ? undefined : true,
-        validation: check.validation,
-        disposition: route === 'deliver' ? 'delivered' : route === 'dlq' ? 'dead-lettered' : 'rejected',
-        correlation: correlationKeys(headers, decoded.payload, check.message?.correlationLocation),
-      }, decoded.json ? { text, envelope: decoded.envelope } : undefined),
+      !message.headers && decoded.json
+        ? new BodyBackedRecord(fields, message.body, decoded.envelope)
+        : { ...fields, headers: Object.keys(headers).length > 0 ? headers : undefined, payload: decoded.payload },
       message.headers ? undefined : bodyJson(message.body, decoded),
     );
     // HTTP headers reach MQTT consumers in the envelope; MQTT bodies pass unchanged.
@@ -288,20 +288,8 @@ class AedesEventBroker implements EventBroker {
     return { record, route, body };
   }
 
-  /**
-   * A record in one object literal of one shape: spreading a partial record into another leaves V8 a slow
-   * object for every step after. A JSON payload is kept as the body's text and parsed again when first
-   * read: the ring then holds one string per event instead of every object of its payload, which the
-   * garbage collector would otherwise walk until the event leaves the ring.
-   */
-  private record(
-    message: IncomingMessage,
-    size: number,
-    outcome: Pick<TraceRecord, 'validation' | 'disposition' | 'correlation'> & Partial<TraceRecord>,
-    body?: { text: string; envelope: boolean },
-  ): TraceRecord {
-    let payload = outcome.payload;
-    let unparsed = body;
+  /** A record's fields besides headers and payload, in one object literal of one shape. */
+  private record(message: IncomingMessage, size: number, outcome: Pick<TraceRecord, 'validation' | 'disposition' | 'correlation'> & Partial<RecordFields>): RecordFields {
     return {
       id: this.trace.nextId(),
       time: Date.now(),
@@ -315,19 +303,6 @@ class AedesEventBroker implements EventBroker {
       replayOf: message.replayOf,
       qos: message.qos ?? 0,
       size,
-      headers: outcome.headers,
-      get payload(): unknown {
-        if (unparsed) {
-          const value = JSON.parse(unparsed.text) as unknown;
-          payload = unparsed.envelope ? (value as { payload: unknown }).payload : value;
-          unparsed = undefined;
-        }
-        return payload;
-      },
-      set payload(value: unknown) {
-        payload = value;
-        unparsed = undefined;
-      },
       payloadIsText: outcome.payloadIsText,
       validation: outcome.validation,
       disposition: outcome.disposition,

@@ -157,3 +157,102 @@ export function flowKeys(correlation: CorrelationKeys): string[] {
   if (correlation.traceId) keys.push(`t:${correlation.traceId}`);
   return keys;
 }
+
+/** A record's fields other than the headers and payload its body holds. */
+export type RecordFields = Omit<TraceRecord, 'headers' | 'payload'>;
+
+/**
+ * A record that keeps its JSON body as the producer's bytes and parses headers and payload on first read.
+ * The ring then holds one buffer per event, outside the JS heap, instead of a string or the objects of
+ * its payload, which the garbage collector would copy while young and walk until the event leaves the
+ * ring. The accessors live on the prototype, so a record costs no closures; `toJSON` puts them back into
+ * serialized records.
+ */
+export class BodyBackedRecord implements TraceRecord {
+  id: string;
+  time: number;
+  topic: string;
+  channel?: string;
+  params?: Record<string, string>;
+  message?: string;
+  document?: string;
+  producer: string;
+  origin: TraceRecord['origin'];
+  replayOf?: string;
+  qos: number;
+  size: number;
+  payloadIsText?: boolean;
+  validation: ValidationResult;
+  disposition: TraceRecord['disposition'];
+  gap?: TraceGap;
+  correlation: CorrelationKeys;
+  duplicateOf?: string;
+  causedBy?: string;
+  deliveries: Delivery[];
+  #body: Buffer | undefined;
+  #envelope: boolean;
+  #headers: Record<string, unknown> | undefined;
+  #payload: unknown;
+
+  /** `body` is JSON: an envelope of headers and payload when `envelope`, else the payload alone. */
+  constructor(fields: RecordFields, body: Buffer, envelope: boolean) {
+    this.id = fields.id;
+    this.time = fields.time;
+    this.topic = fields.topic;
+    this.channel = fields.channel;
+    this.params = fields.params;
+    this.message = fields.message;
+    this.document = fields.document;
+    this.producer = fields.producer;
+    this.origin = fields.origin;
+    this.replayOf = fields.replayOf;
+    this.qos = fields.qos;
+    this.size = fields.size;
+    this.payloadIsText = fields.payloadIsText;
+    this.validation = fields.validation;
+    this.disposition = fields.disposition;
+    this.gap = fields.gap;
+    this.correlation = fields.correlation;
+    this.duplicateOf = fields.duplicateOf;
+    this.causedBy = fields.causedBy;
+    this.deliveries = fields.deliveries;
+    this.#body = body;
+    this.#envelope = envelope;
+  }
+
+  get headers(): Record<string, unknown> | undefined {
+    if (this.#body && this.#envelope) this.#decode(this.#body);
+    return this.#headers;
+  }
+
+  set headers(value: Record<string, unknown> | undefined) {
+    if (this.#body) this.#decode(this.#body);
+    this.#headers = value;
+  }
+
+  get payload(): unknown {
+    if (this.#body) this.#decode(this.#body);
+    return this.#payload;
+  }
+
+  set payload(value: unknown) {
+    if (this.#body) this.#decode(this.#body);
+    this.#payload = value;
+  }
+
+  toJSON(): TraceRecord {
+    return { ...this, headers: this.headers, payload: this.payload };
+  }
+
+  #decode(body: Buffer): void {
+    const value = JSON.parse(body.toString('utf8')) as unknown;
+    this.#body = undefined;
+    if (!this.#envelope) {
+      this.#payload = value;
+      return;
+    }
+    const envelope = value as { headers: Record<string, unknown>; payload: unknown };
+    this.#payload = envelope.payload;
+    this.#headers = Object.keys(envelope.headers).length > 0 ? envelope.headers : undefined;
+  }
+}

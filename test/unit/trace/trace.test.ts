@@ -7,7 +7,7 @@ import { chainOf } from '../../../src/core/trace/chain';
 import { toMermaid, toOtlp } from '../../../src/core/trace/export';
 import { bodyJson, decodeBody } from '../../../src/core/broker/envelope';
 import { Journal, JournalFollower, eventLine, parseJournal, readJournal } from '../../../src/core/trace/journal';
-import { correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
+import { BodyBackedRecord, correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
 import { TraceStore } from '../../../src/core/trace/store';
 
 function event(store: TraceStore, fields: Partial<TraceRecord> & { producer: string }): TraceRecord {
@@ -87,6 +87,29 @@ describe('trace store', () => {
     assert.equal(store.records().length, 1000);
     assert.equal(store.get(first?.id ?? ''), undefined, 'the oldest record is gone from the index too');
     assert.equal(store.records().at(-1)?.correlation.messageId, 'm999999');
+  });
+});
+
+describe('body-backed records', () => {
+  const fields = { id: 'e-1', time: 1, topic: 't', producer: 'p', origin: 'mqtt', qos: 0, size: 0, validation: { valid: true, checked: true, errors: [] }, disposition: 'delivered', correlation: {}, deliveries: [] } satisfies Omit<TraceRecord, 'headers' | 'payload'>;
+
+  it('reads headers and payload from an envelope or a bare payload, and serializes them', () => {
+    const envelope = new BodyBackedRecord(fields, Buffer.from('{"headers":{"h":"é"},"payload":{"a":[1]}}'), true);
+    assert.deepEqual([envelope.headers, envelope.payload], [{ h: 'é' }, { a: [1] }]);
+    assert.deepEqual(JSON.parse(JSON.stringify(envelope)), { ...fields, headers: { h: 'é' }, payload: { a: [1] } });
+    const bare = new BodyBackedRecord(fields, Buffer.from('[1,2]'), false);
+    assert.equal(bare.headers, undefined);
+    assert.deepEqual(bare.payload, [1, 2]);
+    const emptyHeaders = new BodyBackedRecord(fields, Buffer.from('{"headers":{},"payload":3}'), true);
+    assert.deepEqual([emptyHeaders.headers, emptyHeaders.payload], [undefined, 3]);
+  });
+
+  it('keeps a value assigned before the body was read', () => {
+    const record = new BodyBackedRecord(fields, Buffer.from('{"headers":{"h":1},"payload":{"a":1}}'), true);
+    record.payload = { b: 2 };
+    assert.deepEqual([record.headers, record.payload], [{ h: 1 }, { b: 2 }]);
+    record.headers = undefined;
+    assert.equal(JSON.stringify(record).includes('"headers"'), false);
   });
 });
 
