@@ -1,4 +1,5 @@
 // What a person does in VS Code's web UI, as Playwright steps on code-server's workbench page.
+import path from 'node:path';
 
 export class VsCodePage {
   constructor(page) {
@@ -17,6 +18,18 @@ export class VsCodePage {
     await row.dblclick();
     await this.page.locator(`.tab.active[aria-label*="${name}"]`).waitFor({ timeout: 60_000 });
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** Opens a workspace file by its relative path through Quick Open (Ctrl+P). */
+  async quickOpen(relativePath) {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
+    await input.waitFor();
+    await input.fill(relativePath);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relativePath) }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await this.page.locator(`.tab.active[aria-label*="${path.basename(relativePath)}"]`).waitFor({ timeout: 60_000 });
   }
 
   /** Moves the cursor to the end of a 1-based line through the quick input's `:line` mode. */
