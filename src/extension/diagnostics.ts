@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isAsyncApiText } from '../core/validate/detect';
-import { SupersededError, ValidationClient } from '../core/worker/validationClient';
+import { ValidationClient } from '../core/worker/validationClient';
+import { SupersededError } from '../core/worker/workerConnection';
 import type { Finding, Severity } from '../shared/findings';
 import type { Config } from './config';
 import { Disposable } from './disposable';

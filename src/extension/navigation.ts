@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { NavClient, type NavBuffer } from '../core/worker/navClient';
 import type { NavQuery, NavResults } from '../core/worker/navProtocol';
-import { SupersededError } from '../core/worker/validationClient';
+import { SupersededError } from '../core/worker/workerConnection';
 import { Disposable } from './disposable';
 import type { Log } from './log';
 

@@ -41,6 +41,10 @@ const server = await startCodeServer({
 const browser = await launchBrowser();
 let passed = 0;
 let failed = 0;
+const step = (text) => {
+  console.log(`✔ ${text}`);
+  passed++;
+};
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 try {
   const vscode = new VsCodePage(page);
@@ -79,20 +83,14 @@ try {
     workspace,
     results,
     httpPort,
-    step: (text) => {
-      console.log(`✔ ${text}`);
-      passed++;
-    },
+    step,
   });
   await generateWithPreview({
     page,
     vscode,
     workspace,
     results,
-    step: (text) => {
-      console.log(`✔ ${text}`);
-      passed++;
-    },
+    step,
   });
 } catch (error) {
   failed++;

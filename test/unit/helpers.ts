@@ -1,4 +1,7 @@
+import { build } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRefReader } from '../../src/core/model/refReader';
 import { validateDocument, type DocumentValidation, type ValidationOptions } from '../../src/core/validate/validator';
@@ -21,4 +24,20 @@ export async function validateText(text: string, files: Record<string, string> =
 
 export function codes(result: DocumentValidation): string[] {
   return result.findings.map((finding) => finding.code);
+}
+
+/** A worker as the bundle the extension ships, built from `entry` (relative to the repository) into a temp folder. */
+export async function buildWorkerBundle(entry: string): Promise<string> {
+  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-worker-')), `${path.basename(entry, '.ts')}.js`);
+  await build({
+    entryPoints: [path.join(ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+    // As in scripts/build.mjs: jsonc-parser's UMD build requires its own files at run time.
+    alias: { 'jsonc-parser': path.join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
+  });
+  return outfile;
 }

@@ -1,26 +1,10 @@
-import { build } from 'esbuild';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SupersededError, ValidationClient } from '../../src/core/worker/validationClient';
-import { ROOT } from './helpers';
-
-/** The worker runs as the bundle the extension ships, built here from source. */
-async function buildWorker(): Promise<string> {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-worker-')), 'validationWorker.js');
-  await build({
-    entryPoints: [path.join(ROOT, 'src/core/worker/validationWorker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    logLevel: 'error',
-    alias: { 'jsonc-parser': path.join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
-  });
-  return outfile;
-}
+import { ValidationClient } from '../../src/core/worker/validationClient';
+import { SupersededError } from '../../src/core/worker/workerConnection';
+import { buildWorkerBundle, ROOT } from './helpers';
 
 const DOC = (title: string): string => `asyncapi: 3.0.0
 info:
@@ -31,7 +15,7 @@ channels: {}
 describe('validation worker', () => {
   let client: ValidationClient;
   before(async () => {
-    client = new ValidationClient(await buildWorker());
+    client = new ValidationClient(await buildWorkerBundle('src/core/worker/validationWorker.ts'));
   });
   after(() => client.dispose());
 

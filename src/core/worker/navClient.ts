@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { SupersededError } from './validationClient';
-import type { NavQuery, NavRequest, NavResponse, NavResults, NavText } from './navProtocol';
+import type { NavQuery, NavRequest, NavResults, NavText } from './navProtocol';
+import { WorkerConnection } from './workerConnection';
 
 /** An open buffer as the client sees it; `getText` is called only when the worker lacks this version. */
 export interface NavBuffer {
@@ -11,66 +10,36 @@ export interface NavBuffer {
 
 /** Talks to the navigation worker; starts it on first use and again if it dies. */
 export class NavClient {
-  private worker: Worker | undefined;
+  private readonly connection: WorkerConnection<NavResults[NavQuery['op']]>;
   private nextId = 1;
   /** The version of each buffer the worker holds, so a large text crosses the thread boundary once per version. */
   private readonly held = new Map<string, number>();
-  private readonly pending = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
 
-  constructor(private readonly workerScript: string) {}
+  constructor(workerScript: string) {
+    this.connection = new WorkerConnection(workerScript, 'navigation worker', () => this.held.clear());
+  }
 
   /** `buffers`: the queried document first, then the other buffers that differ from disk. */
   query<Q extends NavQuery>(buffers: readonly NavBuffer[], query: Q): Promise<NavResults[Q['op']]> {
     const [target] = buffers;
     if (!target) throw new Error('a navigation query needs its document');
-    const worker = this.ensureWorker();
+    // A worker about to start holds nothing.
+    if (!this.connection.running) this.held.clear();
     const texts: NavText[] = buffers.map((buffer) => {
       if (this.held.get(buffer.file) === buffer.version) return { file: buffer.file, version: buffer.version };
       this.held.set(buffer.file, buffer.version);
       return { file: buffer.file, version: buffer.version, text: buffer.getText() };
     });
     const request: NavRequest = { type: 'query', id: this.nextId++, file: target.file, texts, query };
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject });
-      worker.postMessage(request);
-    });
+    return this.connection.request(request) as Promise<NavResults[Q['op']]>;
   }
 
   /** A closed buffer: the worker drops its text and reads the file from disk again. */
   forget(file: string): void {
-    if (!this.held.delete(file)) return;
-    this.worker?.postMessage({ type: 'forget', file } satisfies NavRequest);
+    if (this.held.delete(file)) this.connection.notify({ type: 'forget', file } satisfies NavRequest);
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(this.workerScript);
-    worker.unref();
-    worker.on('message', (response: NavResponse) => {
-      const waiter = this.pending.get(response.id);
-      if (!waiter) return;
-      this.pending.delete(response.id);
-      if (response.ok) waiter.resolve(response.result);
-      else if ('superseded' in response) waiter.reject(new SupersededError());
-      else waiter.reject(new Error(response.error));
-    });
-    const fail = (error: Error): void => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.held.clear();
-      for (const waiter of this.pending.values()) waiter.reject(error);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`navigation worker exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
-  }
-
-  async dispose(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.held.clear();
-    await worker?.terminate();
+  dispose(): Promise<void> {
+    return this.connection.dispose();
   }
 }

@@ -2,6 +2,7 @@ import type { Range } from '../../shared/findings';
 import type { CompletionItem } from '../nav/completion';
 import type { OutlineSymbol } from '../nav/outline';
 import type { RefLocation } from '../nav/refs';
+import type { WorkerResponse } from './workerConnection';
 
 /** An editor buffer at one version; the text is sent only when the worker does not hold that version yet. */
 export interface NavText {
@@ -33,8 +34,4 @@ export type NavRequest =
   | { type: 'query'; id: number; file: string; texts: NavText[]; query: NavQuery }
   | { type: 'forget'; file: string };
 
-export type NavResponse =
-  | { id: number; ok: true; result: NavResults[NavQuery['op']] }
-  | { id: number; ok: false; error: string }
-  /** A newer query of the same kind for the same file arrived before this one ran. */
-  | { id: number; ok: false; superseded: true };
+export type NavResponse = WorkerResponse<NavResults[NavQuery['op']]>;

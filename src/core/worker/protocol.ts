@@ -1,3 +1,4 @@
+import type { WorkerResponse } from './workerConnection';
 import type { DocumentValidation, ValidationOptions } from '../validate/validator';
 
 export interface ValidateRequest {
@@ -13,8 +14,4 @@ export interface ValidateRequest {
   options: Omit<ValidationOptions, 'spectral'>;
 }
 
-export type ValidateResponse =
-  | { id: number; ok: true; result: DocumentValidation }
-  | { id: number; ok: false; error: string }
-  /** A newer request for the same file arrived before this one ran. */
-  | { id: number; ok: false; superseded: true };
+export type ValidateResponse = WorkerResponse<DocumentValidation>;

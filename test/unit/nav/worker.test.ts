@@ -1,28 +1,11 @@
-import { build } from 'esbuild';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NavClient, type NavBuffer } from '../../../src/core/worker/navClient';
-import { SupersededError } from '../../../src/core/worker/validationClient';
-import { ROOT } from './support';
-
-/** The worker runs as the bundle the extension ships, built here from source. */
-async function buildWorker(): Promise<string> {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'eventscope-nav-worker-')), 'navWorker.js');
-  await build({
-    entryPoints: [path.join(ROOT, 'src/core/worker/navWorker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile,
-    logLevel: 'error',
-    // As in scripts/build.mjs: jsonc-parser's UMD build requires its own files at run time.
-    alias: { 'jsonc-parser': path.join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
-  });
-  return outfile;
-}
+import { SupersededError } from '../../../src/core/worker/workerConnection';
+import { buildWorkerBundle } from '../helpers';
 
 /** A buffer that counts how often its text is asked for, i.e. sent to the worker. */
 function buffer(file: string, version: number, text: string): NavBuffer & { reads: number } {
@@ -51,7 +34,7 @@ describe('navigation worker', () => {
   let client: NavClient;
   let dir: string;
   before(async () => {
-    client = new NavClient(await buildWorker());
+    client = new NavClient(await buildWorkerBundle('src/core/worker/navWorker.ts'));
     dir = mkdtempSync(path.join(tmpdir(), 'eventscope-nav-'));
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'shared.yaml'), 'components:\n  messages:\n    Placed:\n      payload: { type: object }\n');
