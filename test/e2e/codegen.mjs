@@ -13,9 +13,14 @@ export async function generateWithPreview({ page, vscode, workspace, results, st
   writeFileSync(types, generated + HAND_EDIT);
 
   await vscode.quickOpen('orders/asyncapi.yaml');
+  // The command generates for the active editor: focus it, away from any webview.
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
   await vscode.runCommand('Eventscope: Generate TypeScript Client');
   const dialog = page.locator('.monaco-dialog-box');
-  await dialog.waitFor({ timeout: 120_000 });
+  await dialog.waitFor({ timeout: 120_000 }).catch(async (error) => {
+    const toasts = await page.locator('.notifications-toasts').innerText().catch(() => '');
+    throw new Error(`no dialog; notifications: ${JSON.stringify(toasts)}`, { cause: error });
+  });
   assert.match(await dialog.innerText(), /Write 1 changed file\?[\s\S]*generated\/orders\/types\.ts/);
   const diffTab = page.locator('.tabs-container .tab', { hasText: 'would change' });
   await diffTab.waitFor({ timeout: 30_000 });
