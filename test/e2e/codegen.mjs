@@ -13,8 +13,10 @@ export async function generateWithPreview({ page, vscode, workspace, results, st
   writeFileSync(types, generated + HAND_EDIT);
 
   await vscode.quickOpen('orders/asyncapi.yaml');
-  // The command generates for the active editor: focus it, away from any webview.
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  // The command generates for the active editor: focus it (in whichever group Quick Open used), away from any webview.
+  const group = page.locator('.editor-group-container', { has: page.locator('.tab.active[aria-label*="asyncapi.yaml"]') }).first();
+  await group.locator('.monaco-editor .view-lines').first().click();
+  await page.waitForFunction(() => Boolean(document.activeElement?.closest('.monaco-editor')));
   await vscode.runCommand('Eventscope: Generate TypeScript Client');
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 120_000 }).catch(async (error) => {
