@@ -36,8 +36,10 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
   await frame.fill('input[data-filter="search"]', 'Orders Service');
   await frame.press('input[data-filter="search"]', 'Enter');
   await frame.waitForFunction(() => document.activeElement?.classList.contains('node'));
-  // Pressed on the focused node itself: a key sent to the page goes wherever the workbench's focus is.
-  await frame.locator('.node:focus').press('1');
+  // Pressed on the node Enter focused: `press` gives it the focus again first, in case the workbench took
+  // the page's focus meanwhile (a key sent to the page would go there).
+  const focusedNode = await frame.evaluateHandle(() => document.activeElement);
+  await focusedNode.asElement().press('1');
   await frame.waitForFunction(() => / scale\(1\)$/.test(document.querySelector('.viewport')?.getAttribute('transform') ?? ''));
   const orders = frame.locator('.node.application', { hasText: 'Orders Service' }).first();
   const box = await orders.locator('rect').boundingBox();
