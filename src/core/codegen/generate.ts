@@ -8,6 +8,7 @@ import { emitTypes } from './emitTypes';
 import { emitValidators } from './emitValidators';
 import { ENGINE_SOURCE } from './engineSource';
 import { TRANSPORT_SOURCE } from './runtimeSource';
+import { handWrittenFiles, type PlannedClient, type PlannedFile } from './plan';
 import { buildSchemaCatalog, type OriginOf } from './schemaCatalog';
 
 /** How every generated file begins: what tells it from a hand-written one, which is never overwritten or deleted. */
@@ -112,26 +113,6 @@ function raise(error: Error): never {
   throw error;
 }
 
-/** `handWritten`: a file of that name exists without the generated header, so the plan cannot be written. */
-export type FileStatus = 'new' | 'changed' | 'unchanged' | 'handWritten';
-
-export interface PlannedFile {
-  /** Absolute path. */
-  target: string;
-  content: string;
-  status: FileStatus;
-  /** What is on disk now, for a `changed` file. */
-  existing?: string;
-}
-
-export interface PlannedClient {
-  transport: TransportKind;
-  outDir: string;
-  files: PlannedFile[];
-  /** Generated files in the folder that the plan no longer has (the adapter of another transport): deleted on write. */
-  stale: string[];
-}
-
 export interface PlanOptions {
   transport?: TransportKind;
   /**
@@ -205,11 +186,6 @@ export async function planFromFile(documentFile: string, outDir: string, reader:
     if (text !== undefined && isGenerated(text)) stale.push(path.join(outDir, entry.name));
   }
   return { transport: generated.transport, outDir, files, stale: stale.sort() };
-}
-
-/** The hand-written files a plan would overwrite: when there are any, nothing is written. */
-export function handWrittenFiles(plan: PlannedClient): string[] {
-  return plan.files.filter((file) => file.status === 'handWritten').map((file) => file.target);
 }
 
 export interface WrittenClient {

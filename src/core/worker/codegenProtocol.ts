@@ -1,5 +1,5 @@
 import type { TransportKind } from '../codegen/adapterSources';
-import type { PlannedClient } from '../codegen/generate';
+import type { PlannedClient } from '../codegen/plan';
 
 export interface CodegenRequest {
   file: string;
