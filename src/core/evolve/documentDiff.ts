@@ -136,6 +136,9 @@ function lazyLocation(doc: LoadedDocument, path: readonly string[]): SourceLocat
   };
 }
 
+/** How a change names the message it is in: its name, else its ID. */
+export const messageKey = (message: MessageNode): string => message.name ?? message.id;
+
 /** A message's payload or headers schema, resolved. */
 export function messageSchema(doc: LoadedDocument, message: MessageNode, part: MessagePart): unknown {
   return nodeAt(doc, part === 'payload' ? message.payloadPath : message.headersPath);
@@ -520,13 +523,13 @@ class DocumentDiffer {
       }
     }
     for (const [before, after] of pairs) {
-      for (const change of this.compareMessages(before, after)) this.add(change, role, `${label} › ${after.name ?? after.id}`, after.name ?? after.id);
+      for (const change of this.compareMessages(before, after)) this.add(change, role, `${label} › ${messageKey(after)}`, messageKey(after));
     }
     for (const message of stillOld) {
-      this.add({ rule: 'message-removed', effect: 'narrows', message: `Message "${message.name ?? message.id}" removed from ${label}`, old: locateIn(this.oldDoc, message.path), new: locateIn(this.newDoc, newParent) }, role, label, message.name ?? message.id);
+      this.add({ rule: 'message-removed', effect: 'narrows', message: `Message "${messageKey(message)}" removed from ${label}`, old: locateIn(this.oldDoc, message.path), new: locateIn(this.newDoc, newParent) }, role, label, messageKey(message));
     }
     for (const message of leftNew) {
-      this.add({ rule: 'message-added', effect: 'widens', message: `Message "${message.name ?? message.id}" added to ${label}`, old: locateIn(this.oldDoc, oldParent), new: locateIn(this.newDoc, message.path) }, role, label, message.name ?? message.id);
+      this.add({ rule: 'message-added', effect: 'widens', message: `Message "${messageKey(message)}" added to ${label}`, old: locateIn(this.oldDoc, oldParent), new: locateIn(this.newDoc, message.path) }, role, label, messageKey(message));
     }
   }
 

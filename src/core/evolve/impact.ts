@@ -1,5 +1,5 @@
-import type { Action, MessageNode, OperationNode } from '../model/eventModel';
-import { addressShape, messageSchema, type Change, type DiffReport } from './documentDiff';
+import type { Action, OperationNode } from '../model/eventModel';
+import { addressShape, messageKey, messageSchema, type Change, type DiffReport } from './documentDiff';
 import type { LoadedDocument } from './loader';
 import { schemaIncludes } from './schemaDiff';
 
@@ -18,8 +18,6 @@ export interface ChannelImpact {
   address: string;
   applications: ImpactedApplication[];
 }
-
-const messageKey = (message: MessageNode): string => message.name ?? message.id;
 
 /**
  * Whether a breaking change reaches another application's operation: a change to the channel (or an

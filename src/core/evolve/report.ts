@@ -112,7 +112,7 @@ export function formatDiffSarif(report: DiffReport, cwd: string, toolVersion: st
                 ? [
                     {
                       physicalLocation: {
-                        artifactLocation: { uri: path.relative(cwd, location.file).split(path.sep).join('/') },
+                        artifactLocation: { uri: relativeFile(cwd, location.file) },
                         region: location.range
                           ? { startLine: location.range.start.line + 1, startColumn: location.range.start.character + 1, endLine: location.range.end.line + 1, endColumn: location.range.end.character + 1 }
                           : { startLine: 1 },
