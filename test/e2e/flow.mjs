@@ -110,6 +110,7 @@ export async function systemFlow({ page, vscode, workspace, results, httpPort, s
   const input = page.locator('.quick-input-widget .quick-input-box input').first();
   await input.waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30_000 });
   await frame.waitForFunction(() => /Exported .*system-flow\.svg/.test(document.querySelector('.notice')?.textContent ?? ''), undefined, { timeout: 30_000 });
   const file = path.join(workspace, 'system-flow.svg');
   assert.ok(existsSync(file), `${file} was written`);
