@@ -1,7 +1,7 @@
 /**
  * Broker throughput and latency: raw aedes against Eventscope's broker (contract validation and tracing
  * with a journal on), the same mqtt.js clients and the same valid OrderPlaced events, rounds alternating,
- * in one process. Then the trace ring's memory over a million records.
+ * in one process; each order its own correlation and trace ID. Then the trace ring's memory over a million records.
  * Last line: `broker throughput ratio: 0.NN` (Eventscope messages/s over raw aedes messages/s).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -156,7 +156,13 @@ async function main(): Promise<void> {
   const documents = await loadDocuments(['orders', 'payments', 'inventory', 'notifications'].map((name) => path.join(ROOT, 'examples', name, 'asyncapi.yaml')));
   const example = documents[0]?.model.messages.find((message) => message.name === 'OrderPlaced')?.examples[0];
   if (!example) throw new Error('no OrderPlaced example');
-  const body = (n: number): string => JSON.stringify({ headers: example.headers, payload: { ...(example.payload as object), orderId: orderId(n) } });
+  // Each order its own flow, as producers send them: correlation ID and trace ID vary with the order.
+  const hex = (n: number, digits: number): string => n.toString(16).padStart(digits, '0');
+  const body = (n: number): string =>
+    JSON.stringify({
+      headers: { ...(example.headers as object), correlationId: `6f1c2b0e-8a4d-4e57-9b3a-${hex(n, 12)}`, traceparent: `00-${hex(n, 32)}-00f067aa0ba902b7-01` },
+      payload: { ...(example.payload as object), orderId: orderId(n) },
+    });
   const work = mkdtempSync(path.join(tmpdir(), 'eventscope-bench-'));
   console.log(`${MESSAGES} QoS 0 messages, ${PRODUCERS} producers, ${CONSUMERS} consumers, ${ROUNDS} rounds; latency over ${LATENCY_MESSAGES} one at a time`);
   const raw: Result[] = [];

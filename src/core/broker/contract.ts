@@ -40,6 +40,10 @@ export interface ContractCheck {
   validation: ValidationResult;
 }
 
+/** One result object for all the messages that pass: most do, and each would otherwise allocate its own. Frozen, since records share it. */
+const VALID: ValidationResult = Object.freeze({ valid: true, checked: true, errors: Object.freeze([]) as unknown as ValidationError[] });
+const VALID_UNCHECKED: ValidationResult = Object.freeze({ valid: true, checked: false, errors: Object.freeze([]) as unknown as ValidationError[] });
+
 /** Headers the broker itself reads (message name, message ID); they are not part of any contract. */
 export const CONTROL_HEADER_PREFIX = 'x-eventscope-';
 const MESSAGE_NAME_HEADERS = ['x-eventscope-message', 'messageName'];
@@ -203,11 +207,12 @@ export class Contract {
     const contractHeaders = withoutControlHeaders(headers);
     const { message, errors: messageErrors } = this.selectMessage(channel, headers, contractHeaders, payload, json);
     for (const error of messageErrors) errors.push(error);
+    const checked = message?.jsonSchema ?? false;
     return {
       channel,
       params,
       message,
-      validation: { valid: errors.length === 0, checked: message?.jsonSchema ?? false, errors },
+      validation: errors.length > 0 ? { valid: false, checked, errors } : checked ? VALID : VALID_UNCHECKED,
     };
   }
 

@@ -132,12 +132,10 @@ export function correlationKeys(headers: Record<string, unknown>, payload: unkno
     keys.parentSpanId = trace[2];
   }
   const structured = typeof payload === 'object' && payload !== null && 'specversion' in payload ? (payload as Record<string, unknown>) : undefined;
-  const ce = {
-    id: text(headers['ce-id'] ?? headers.ce_id) ?? text(structured?.id),
-    source: text(headers['ce-source'] ?? headers.ce_source) ?? text(structured?.source),
-    type: text(headers['ce-type'] ?? headers.ce_type) ?? text(structured?.type),
-  };
-  if (ce.id ?? ce.source ?? ce.type) keys.cloudEvents = ce;
+  const ceId = text(headers['ce-id'] ?? headers.ce_id) ?? text(structured?.id);
+  const ceSource = text(headers['ce-source'] ?? headers.ce_source) ?? text(structured?.source);
+  const ceType = text(headers['ce-type'] ?? headers.ce_type) ?? text(structured?.type);
+  if (ceId ?? ceSource ?? ceType) keys.cloudEvents = { id: ceId, source: ceSource, type: ceType };
   // HTTP lower-cases header names, MQTT envelopes keep them as written.
   for (const name of MESSAGE_ID_HEADERS) {
     const value = text(headers[name] ?? headers[name.toLowerCase()]);
@@ -146,15 +144,7 @@ export function correlationKeys(headers: Record<string, unknown>, payload: unkno
       break;
     }
   }
-  if (!keys.messageId && ce.id) keys.messageId = ce.source ? `${ce.source}#${ce.id}` : ce.id;
-  return keys;
-}
-
-/** The keys by which events of one flow find each other: the correlation ID and the trace ID. */
-export function flowKeys(correlation: CorrelationKeys): string[] {
-  const keys: string[] = [];
-  if (correlation.correlationId) keys.push(`c:${correlation.correlationId}`);
-  if (correlation.traceId) keys.push(`t:${correlation.traceId}`);
+  if (!keys.messageId && ceId) keys.messageId = ceSource ? `${ceSource}#${ceId}` : ceId;
   return keys;
 }
 

@@ -34,46 +34,59 @@ export class Ring<T> {
 
 /**
  * A map that forgets its oldest insertions beyond `limit`: lookup tables for duplicates and causality stay
- * bounded. Insertion order lives in a ring of keys rather than in the Map, because evicting a Map's first
- * key again and again makes V8 walk ever more deleted slots.
+ * bounded. Keys and values live in slots of a ring, in insertion order, and the Map holds each key's slot:
+ * no object per entry for the garbage collector, and no evicting of a Map's first key again and again,
+ * which makes V8 walk ever more deleted slots.
  */
 export class BoundedMap<K, V> {
-  private readonly entries = new Map<K, { value: V; generation: number }>();
-  private readonly order: Ring<{ key: K; generation: number }>;
-  private generation = 0;
+  private readonly slotOf = new Map<K, number>();
+  private readonly keys: (K | undefined)[];
+  private readonly values: (V | undefined)[];
+  private next = 0;
 
-  constructor(limit: number) {
-    this.order = new Ring(limit);
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`bounded map limit must be a positive integer, not ${limit}`);
+    this.keys = new Array<K | undefined>(limit);
+    this.values = new Array<V | undefined>(limit);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.slotOf.size;
   }
 
   get(key: K): V | undefined {
-    return this.entries.get(key)?.value;
+    const slot = this.slotOf.get(key);
+    return slot === undefined ? undefined : this.values[slot];
   }
 
   has(key: K): boolean {
-    return this.entries.has(key);
+    return this.slotOf.has(key);
   }
 
   /** Updating a key keeps its place; only a new key takes a slot (and may evict the oldest). */
   set(key: K, value: V): this {
-    const entry = this.entries.get(key);
-    if (entry) {
-      entry.value = value;
+    const known = this.slotOf.get(key);
+    if (known !== undefined) {
+      this.values[known] = value;
       return this;
     }
-    const generation = ++this.generation;
-    this.entries.set(key, { value, generation });
-    const evicted = this.order.push({ key, generation });
-    // A slot whose key was deleted and set again since belongs to the newer entry's own slot.
-    if (evicted && this.entries.get(evicted.key)?.generation === evicted.generation) this.entries.delete(evicted.key);
+    const slot = this.next;
+    this.next = (slot + 1) % this.limit;
+    const evicted = this.keys[slot];
+    // A key deleted since it took this slot may have taken a newer one, which stays.
+    if (evicted !== undefined && this.slotOf.get(evicted) === slot) this.slotOf.delete(evicted);
+    this.keys[slot] = key;
+    this.values[slot] = value;
+    this.slotOf.set(key, slot);
     return this;
   }
 
   delete(key: K): boolean {
-    return this.entries.delete(key);
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return false;
+    this.slotOf.delete(key);
+    // The slot keeps the key until it is reused, but not the value.
+    this.values[slot] = undefined;
+    return true;
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Journal, type BodyJson } from './journal';
-import { flowKeys, type Delivery, type TraceRecord } from './record';
+import type { Delivery, TraceRecord } from './record';
 import { BoundedMap, Ring } from './ring';
 
 export interface TraceStoreOptions {
@@ -25,8 +25,9 @@ export class TraceStore {
   private readonly ring: Ring<TraceRecord>;
   private readonly byId = new Map<string, TraceRecord>();
   private readonly firstByMessageId: BoundedMap<string, string>;
-  /** `consumer \0 flow key` → the latest event with that key delivered to that consumer. */
-  private readonly handling = new BoundedMap<string, string>(100_000);
+  /** By correlation ID, then by trace ID: who is handling an event of that flow. */
+  private readonly handlingByCorrelation = new BoundedMap<string, Handlers>(100_000);
+  private readonly handlingByTrace = new BoundedMap<string, Handlers>(100_000);
   private readonly journal?: Journal;
   private readonly listeners = new Set<Listener>();
   private readonly deliveryListeners = new Set<DeliveryListener>();
@@ -68,13 +69,10 @@ export class TraceStore {
       else this.firstByMessageId.set(messageId, record.id);
     }
     if (!record.causedBy) {
-      for (const key of flowKeys(record.correlation)) {
-        const cause = this.handling.get(`${record.producer}\0${key}`);
-        if (cause) {
-          record.causedBy = cause;
-          break;
-        }
-      }
+      const { correlationId, traceId } = record.correlation;
+      const cause =
+        (correlationId && this.handlingByCorrelation.get(correlationId)?.get(record.producer)) || (traceId && this.handlingByTrace.get(traceId)?.get(record.producer));
+      if (cause) record.causedBy = cause;
     }
     const evicted = this.ring.push(record);
     if (evicted) this.byId.delete(evicted.id);
@@ -89,7 +87,9 @@ export class TraceStore {
     if (record) {
       record.deliveries.push(delivery);
       if (delivery.outcome === 'sent') {
-        for (const key of flowKeys(record.correlation)) this.handling.set(`${delivery.consumer}\0${key}`, recordId);
+        const { correlationId, traceId } = record.correlation;
+        if (correlationId) handling(this.handlingByCorrelation, correlationId, delivery.consumer, recordId);
+        if (traceId) handling(this.handlingByTrace, traceId, delivery.consumer, recordId);
       }
     }
     this.journal?.appendDelivery(recordId, delivery);
@@ -127,4 +127,14 @@ export class TraceStore {
   close(): void {
     this.journal?.close();
   }
+}
+
+/** The clients handling an event of one flow: each client with the latest event of the flow it received. */
+type Handlers = Map<string, string>;
+
+/** `client` received `event` of the flow `id`, which it is now handling. */
+function handling(flows: BoundedMap<string, Handlers>, id: string, client: string, event: string): void {
+  const handlers = flows.get(id);
+  if (handlers) handlers.set(client, event);
+  else flows.set(id, new Map([[client, event]]));
 }

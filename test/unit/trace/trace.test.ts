@@ -8,6 +8,7 @@ import { toMermaid, toOtlp } from '../../../src/core/trace/export';
 import { bodyJson, decodeBody } from '../../../src/core/broker/envelope';
 import { Journal, JournalFollower, eventLine, parseJournal, readJournal } from '../../../src/core/trace/journal';
 import { BodyBackedRecord, correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
+import { BoundedMap } from '../../../src/core/trace/ring';
 import { TraceStore } from '../../../src/core/trace/store';
 
 function event(store: TraceStore, fields: Partial<TraceRecord> & { producer: string }): TraceRecord {
@@ -67,6 +68,20 @@ describe('trace store', () => {
     assert.deepEqual(chain.map((step) => [step.record.message, step.sinceCause]), [['OrderPlaced', undefined], ['PaymentRequested', 10], ['PaymentCompleted', 90]]);
   });
 
+  it('links by trace ID too, to the latest event of the flow its producer received', () => {
+    const store = new TraceStore();
+    const first = event(store, { producer: 'orders', correlation: { traceId: 't-1' } });
+    store.addDelivery(first.id, { consumer: 'shipping', time: 1, qos: 0, outcome: 'sent' });
+    const second = event(store, { producer: 'billing', correlation: { correlationId: 'other', traceId: 't-1' } });
+    store.addDelivery(second.id, { consumer: 'shipping', time: 2, qos: 0, outcome: 'sent' });
+    // Acknowledged is not received again: the handled event stays the one last sent.
+    store.addDelivery(first.id, { consumer: 'shipping', time: 3, qos: 1, outcome: 'acked' });
+    const shipped = event(store, { producer: 'shipping', correlation: { traceId: 't-1' } });
+    const elsewhere = event(store, { producer: 'billing', correlation: { traceId: 't-1' } });
+    assert.equal(shipped.causedBy, second.id);
+    assert.equal(elsewhere.causedBy, undefined, 'billing received nothing of the flow');
+  });
+
   it('flags a repeated message ID but not a replay of it', () => {
     const store = new TraceStore();
     const first = event(store, { producer: 'a', correlation: { messageId: 'm' } });
@@ -87,6 +102,32 @@ describe('trace store', () => {
     assert.equal(store.records().length, 1000);
     assert.equal(store.get(first?.id ?? ''), undefined, 'the oldest record is gone from the index too');
     assert.equal(store.records().at(-1)?.correlation.messageId, 'm999999');
+  });
+});
+
+describe('bounded map', () => {
+  it('forgets the oldest keys beyond its limit, and an update keeps its place', () => {
+    const map = new BoundedMap<string, number>(3);
+    map.set('a', 1).set('b', 2).set('c', 3).set('a', 10);
+    map.set('d', 4);
+    assert.equal(map.get('a'), undefined, 'a was the oldest insertion, updating it did not move it');
+    assert.deepEqual(['b', 'c', 'd'].map((key) => map.get(key)), [2, 3, 4]);
+    assert.equal(map.size, 3);
+  });
+
+  it('keeps a key deleted and set again when the slot it first took is reused', () => {
+    const map = new BoundedMap<string, number>(4);
+    map.set('a', 1).set('b', 2);
+    assert.equal(map.delete('a'), true);
+    assert.equal(map.delete('a'), false);
+    assert.equal(map.get('a'), undefined);
+    map.set('a', 3).set('c', 4);
+    map.set('d', 5); // takes the slot 'a' first had
+    assert.equal(map.get('a'), 3);
+    assert.equal(map.size, 4);
+    map.set('e', 6);
+    assert.equal(map.get('b'), undefined, 'b is the oldest insertion left');
+    assert.deepEqual(['a', 'c', 'd', 'e'].map((key) => map.get(key)), [3, 4, 5, 6]);
   });
 });
 
