@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAsyncApi, type RefReader } from '../model/asyncapiParser';
 import { buildEventModel, type EventModel } from '../model/eventModel';
+import { kafkaTopicCollisions } from '../protocols/kafkaTopics';
 import { ADAPTERS, transportForProtocol, type TransportKind } from './adapterSources';
 import { emitContracts, pairByCorrelation } from './emitClient';
 import { emitTypes } from './emitTypes';
@@ -40,6 +41,7 @@ export interface GeneratedClient {
 export async function generateClient(resolved: unknown, fullModel: EventModel, options: GenerateOptions): Promise<GeneratedClient> {
   const model = options.operationIds ? restrictToOperations(fullModel, options.operationIds) : fullModel;
   const transport = options.transport ?? transportForProtocol(model.servers[0]?.protocol);
+  if (transport === 'kafka') refuseKafkaTopicCollisions(model);
   const adapter = ADAPTERS[transport];
   const catalog = buildSchemaCatalog(resolved, model, options.originOf);
   const [types, validators] = [await emitTypes(catalog), emitValidators(catalog)];
@@ -80,6 +82,15 @@ export class DocumentErrorsError extends Error {
     super(`the document has errors:\n${messages.join('\n')}`);
     this.name = 'DocumentErrors';
   }
+}
+
+/** Channels whose addresses map to one Kafka topic would receive each other's messages. */
+function refuseKafkaTopicCollisions(model: EventModel): void {
+  const collisions = kafkaTopicCollisions(model.channels.flatMap((channel) => (channel.address ? [channel.address] : [])));
+  if (collisions.length === 0) return;
+  throw new DocumentErrorsError(
+    collisions.map(({ topic, addresses }) => `channels ${addresses.map((address) => `"${address}"`).join(' and ')} map to one Kafka topic ("${topic}"), so a Kafka client would mix their messages`),
+  );
 }
 
 export class UnknownOperationError extends Error {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka, KafkaConfig } from 'kafkajs';
+import { addressOfKafkaTopic, kafkaTopicOf, kafkaTopicPattern } from '../protocols/kafkaTopics';
 import type { Tap, TapHandlers, TapOptions } from './types';
 
 /** What the tap needs of kafkajs; the unit test passes a double typed from kafkajs's own declarations. */
@@ -11,14 +12,9 @@ const defaultFactory: KafkaFactory = async (config) => {
   return new KafkaClass(config);
 };
 
-/** A channel address as a kafkajs topic: literal, or a regular expression when it has parameters. */
+/** A channel address as a kafkajs subscription: its topic (see kafkaTopicOf), as a pattern when it has parameters. */
 export function topicOf(address: string): string | RegExp {
-  if (!address.includes('{')) return address;
-  const pattern = address
-    .split(/(\{[^}]+\})/)
-    .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^.]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${pattern}$`);
+  return kafkaTopicPattern(kafkaTopicOf(address));
 }
 
 /**
@@ -32,13 +28,15 @@ export class KafkaTap implements Tap {
   private kafka?: KafkaClient;
   private consumer?: Consumer;
   private closing = false;
+  private readonly addresses: string[];
   private readonly topics: (string | RegExp)[];
 
   constructor(
     private readonly options: TapOptions,
     private readonly factory: KafkaFactory = defaultFactory,
   ) {
-    this.topics = [...new Map(options.channels.map((channel) => [channel.address, topicOf(channel.address)])).values()];
+    this.addresses = [...new Set(options.channels.map((channel) => channel.address))];
+    this.topics = this.addresses.map(topicOf);
   }
 
   async connect(handlers: TapHandlers): Promise<void> {
@@ -81,7 +79,8 @@ export class KafkaTap implements Tap {
             if (value !== undefined) headers[key] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
           }
         }
-        handlers.message({ topic, body: message.value ?? Buffer.alloc(0), headers });
+        // The trace and the contract know the channel by its address, which the topic maps from.
+        handlers.message({ topic: addressOfKafkaTopic(topic, this.addresses) ?? topic, body: message.value ?? Buffer.alloc(0), headers });
         return Promise.resolve();
       },
     });

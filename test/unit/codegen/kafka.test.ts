@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, Kafka, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { DocumentErrorsError } from '../../../src/core/codegen/generate';
+import { kafkaTopicOf } from '../../../src/core/protocols/kafkaTopics';
 import { EXAMPLES, validateFile } from '../helpers';
 import { generateInto, workspace } from './support';
 
@@ -194,5 +197,35 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     assert.ok(!inboxGroups.includes('orders-service'), 'an inbox is not in the service group that receive operations share');
     for (const consumer of kafka.consumers) assert.equal(consumer.subscription!.topics[0], 'shop.payments.replies');
     for (const client of clients) await client.close();
+  });
+  it('maps addresses to topics as the tap and the generator\'s collision check do', async () => {
+    const adapter: Module = await import(path.join(ws.dir, 'client', 'kafkaTransport.ts'));
+    for (const address of ['shop/orders/{orderId}/placed', 'user signed-up:v1', 'shop.orders', 'a/b/{x}-{y}/ü']) {
+      assert.equal(adapter.topicOf(address), kafkaTopicOf(address), address);
+    }
+  });
+
+  it('refuses a document whose channel addresses map to one topic, and generates it for MQTT', async () => {
+    const document = path.join(ws.dir, 'colliding.yaml');
+    await writeFile(
+      document,
+      [
+        'asyncapi: 3.0.0',
+        'info: { title: Colliding, version: 1.0.0 }',
+        'channels:',
+        '  slashed: { address: shop/orders, messages: { placed: { payload: { type: object } } } }',
+        '  dotted: { address: shop.orders, messages: { placed: { payload: { type: object } } } }',
+        'operations:',
+        '  sendSlashed: { action: send, channel: { $ref: "#/channels/slashed" } }',
+        '  sendDotted: { action: send, channel: { $ref: "#/channels/dotted" } }',
+        '',
+      ].join('\n'),
+    );
+    await assert.rejects(generateInto(document, path.join(ws.dir, 'colliding-kafka'), 'kafka'), (error: unknown) => {
+      assert.ok(error instanceof DocumentErrorsError);
+      assert.deepEqual(error.messages, ['channels "shop.orders" and "shop/orders" map to one Kafka topic ("shop.orders"), so a Kafka client would mix their messages']);
+      return true;
+    });
+    assert.equal((await generateInto(document, path.join(ws.dir, 'colliding-mqtt'), 'mqtt')).transport, 'mqtt');
   });
 });

@@ -85,6 +85,9 @@ describe('tap: subscriptions per protocol', () => {
     assert.equal(topicOf('shop.orders'), 'shop.orders');
     const pattern = topicOf('shop.orders.{id}.placed') as RegExp;
     assert.ok(pattern.test('shop.orders.ORD-1.placed'));
-    assert.ok(!pattern.test('shop.orders.a.b.placed'));
+    assert.ok(!pattern.test('shop.orders.ORD 1.placed'), 'no character Kafka forbids');
+    // An MQTT-style address is on the topic the generated Kafka client sends to.
+    assert.equal(String(topicOf('shop/orders/{orderId}/placed')), String(/^shop\.orders\.[A-Za-z0-9._-]+\.placed$/));
+    assert.equal(topicOf('shop/returns'), 'shop.returns');
   });
 });

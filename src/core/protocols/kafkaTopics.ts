@@ -1,0 +1,61 @@
+/**
+ * Kafka allows only [A-Za-z0-9._-] in a topic name, so a channel address maps to its topic character by
+ * character: "/" becomes "." and any other character outside that set "_" (shop/orders/{orderId}/placed is
+ * the topic shop.orders.{orderId}.placed), parameters kept in place. The generated Kafka adapter
+ * (codegen/adapterSources.ts, which must stand alone) applies the same mapping; a test holds the two equal.
+ */
+const PARAMETER = /(\{[^}]+\})/;
+
+export function kafkaTopicOf(address: string): string {
+  return address
+    .split(PARAMETER)
+    .map((part) => (PARAMETER.test(part) ? part : part.replace(/\//g, '.').replace(/[^A-Za-z0-9._-]/g, '_')))
+    .join('');
+}
+
+/** What a consumer subscribes to for a topic template: the topic, or a pattern with a parameter's characters in its place. */
+export function kafkaTopicPattern(topic: string): string | RegExp {
+  if (!PARAMETER.test(topic)) return topic;
+  const pattern = topic
+    .split(PARAMETER)
+    .map((part) => (PARAMETER.test(part) ? '[A-Za-z0-9._-]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}$`);
+}
+
+/** Addresses that map to one topic, whose messages a Kafka client could not tell apart. */
+export function kafkaTopicCollisions(addresses: readonly string[]): { topic: string; addresses: string[] }[] {
+  const byTopic = new Map<string, Set<string>>();
+  for (const address of addresses) {
+    // Parameter names do not tell topics apart: a.{x} and a.{y} are one pattern.
+    const shape = kafkaTopicOf(address).replace(/\{[^}]+\}/g, '{}');
+    const same = byTopic.get(shape) ?? new Set();
+    same.add(address);
+    byTopic.set(shape, same);
+  }
+  return [...byTopic]
+    .filter(([, same]) => same.size > 1)
+    .map(([topic, same]) => ({ topic, addresses: [...same].sort() }));
+}
+
+/**
+ * The address a message on `topic` was sent to, among the channel `addresses`: the inverse of the mapping for
+ * these channels, a parameter's value put back as it came (a mapped character stays mapped).
+ */
+export function addressOfKafkaTopic(topic: string, addresses: readonly string[]): string | undefined {
+  for (const address of addresses) {
+    const template = kafkaTopicOf(address);
+    const pattern = kafkaTopicPattern(template);
+    if (typeof pattern === 'string') {
+      if (pattern === topic) return address;
+      continue;
+    }
+    // Values are read as the generated client reads them (its matchAddress): each as short as the match allows.
+    const capturing = new RegExp(pattern.source.replaceAll('[A-Za-z0-9._-]+', '([A-Za-z0-9._-]+?)'));
+    const values = capturing.exec(topic)?.slice(1);
+    if (!values) continue;
+    let index = 0;
+    return address.replace(/\{[^}]+\}/g, () => values[index++] ?? '');
+  }
+  return undefined;
+}
