@@ -39,23 +39,27 @@ export function kafkaTopicCollisions(addresses: readonly string[]): { topic: str
 }
 
 /**
- * The address a message on `topic` was sent to, among the channel `addresses`: the inverse of the mapping for
- * these channels, a parameter's value put back as it came (a mapped character stays mapped).
+ * For the channel `addresses`, the address a message on a topic was sent to: the inverse of the mapping for
+ * these channels, with a parameter's value put back as it came (a mapped character stays mapped). Patterns
+ * are compiled once, here, for the many topics that follow.
  */
-export function addressOfKafkaTopic(topic: string, addresses: readonly string[]): string | undefined {
-  for (const address of addresses) {
-    const template = kafkaTopicOf(address);
-    const pattern = kafkaTopicPattern(template);
-    if (typeof pattern === 'string') {
-      if (pattern === topic) return address;
-      continue;
-    }
+export function kafkaTopicResolver(addresses: readonly string[]): (topic: string) => string | undefined {
+  const templates = addresses.map((address) => {
+    const pattern = kafkaTopicPattern(kafkaTopicOf(address));
     // Values are read as the generated client reads them (its matchAddress): each as short as the match allows.
-    const capturing = new RegExp(pattern.source.replaceAll('[A-Za-z0-9._-]+', '([A-Za-z0-9._-]+?)'));
-    const values = capturing.exec(topic)?.slice(1);
-    if (!values) continue;
-    let index = 0;
-    return address.replace(/\{[^}]+\}/g, () => values[index++] ?? '');
-  }
-  return undefined;
+    return { address, pattern: typeof pattern === 'string' ? pattern : new RegExp(pattern.source.replaceAll('[A-Za-z0-9._-]+', '([A-Za-z0-9._-]+?)')) };
+  });
+  return (topic) => {
+    for (const { address, pattern } of templates) {
+      if (typeof pattern === 'string') {
+        if (pattern === topic) return address;
+        continue;
+      }
+      const values = pattern.exec(topic)?.slice(1);
+      if (!values) continue;
+      let index = 0;
+      return address.replace(/\{[^}]+\}/g, () => values[index++] ?? '');
+    }
+    return undefined;
+  };
 }

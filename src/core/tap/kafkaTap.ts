@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka, KafkaConfig } from 'kafkajs';
-import { addressOfKafkaTopic, kafkaTopicOf, kafkaTopicPattern } from '../protocols/kafkaTopics';
+import { kafkaTopicOf, kafkaTopicPattern, kafkaTopicResolver } from '../protocols/kafkaTopics';
 import type { Tap, TapHandlers, TapOptions } from './types';
 
 /** What the tap needs of kafkajs; the unit test passes a double typed from kafkajs's own declarations. */
@@ -28,15 +28,16 @@ export class KafkaTap implements Tap {
   private kafka?: KafkaClient;
   private consumer?: Consumer;
   private closing = false;
-  private readonly addresses: string[];
   private readonly topics: (string | RegExp)[];
+  private readonly addressOf: (topic: string) => string | undefined;
 
   constructor(
     private readonly options: TapOptions,
     private readonly factory: KafkaFactory = defaultFactory,
   ) {
-    this.addresses = [...new Set(options.channels.map((channel) => channel.address))];
-    this.topics = this.addresses.map(topicOf);
+    const addresses = [...new Set(options.channels.map((channel) => channel.address))];
+    this.topics = addresses.map(topicOf);
+    this.addressOf = kafkaTopicResolver(addresses);
   }
 
   async connect(handlers: TapHandlers): Promise<void> {
@@ -80,7 +81,7 @@ export class KafkaTap implements Tap {
           }
         }
         // The trace and the contract know the channel by its address, which the topic maps from.
-        handlers.message({ topic: addressOfKafkaTopic(topic, this.addresses) ?? topic, body: message.value ?? Buffer.alloc(0), headers });
+        handlers.message({ topic: this.addressOf(topic) ?? topic, body: message.value ?? Buffer.alloc(0), headers });
         return Promise.resolve();
       },
     });
