@@ -40,14 +40,13 @@ export class Ring<T> {
  */
 export class BoundedMap<K, V> {
   private readonly slotOf = new Map<K, number>();
-  private readonly keys: (K | undefined)[];
-  private readonly values: (V | undefined)[];
+  /** Filled slot by slot, so they hold no more slots than the map has used. */
+  private readonly keys: (K | undefined)[] = [];
+  private readonly values: (V | undefined)[] = [];
   private next = 0;
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`bounded map limit must be a positive integer, not ${limit}`);
-    this.keys = new Array<K | undefined>(limit);
-    this.values = new Array<V | undefined>(limit);
   }
 
   get size(): number {
