@@ -13,14 +13,21 @@ export function kafkaTopicOf(address: string): string {
     .join('');
 }
 
-/** What a consumer subscribes to for a topic template: the topic, or a pattern with a parameter's characters in its place. */
-export function kafkaTopicPattern(topic: string): string | RegExp {
-  if (!PARAMETER.test(topic)) return topic;
+/** Characters a parameter's value may have in a topic. */
+const TOPIC_VALUE = '[A-Za-z0-9._-]+';
+
+/** A topic template as a regular expression, each parameter replaced by `parameter`. */
+function topicRegExp(topic: string, parameter: string): RegExp {
   const pattern = topic
     .split(PARAMETER)
-    .map((part) => (PARAMETER.test(part) ? '[A-Za-z0-9._-]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+    .map((part) => (PARAMETER.test(part) ? parameter : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${pattern}$`);
+}
+
+/** What a consumer subscribes to for a topic template: the topic, or a pattern with a parameter's characters in its place. */
+export function kafkaTopicPattern(topic: string): string | RegExp {
+  return PARAMETER.test(topic) ? topicRegExp(topic, TOPIC_VALUE) : topic;
 }
 
 /** Addresses that map to one topic, whose messages a Kafka client could not tell apart. */
@@ -45,9 +52,9 @@ export function kafkaTopicCollisions(addresses: readonly string[]): { topic: str
  */
 export function kafkaTopicResolver(addresses: readonly string[]): (topic: string) => string | undefined {
   const templates = addresses.map((address) => {
-    const pattern = kafkaTopicPattern(kafkaTopicOf(address));
+    const topic = kafkaTopicOf(address);
     // Values are read as the generated client reads them (its matchAddress): each as short as the match allows.
-    return { address, pattern: typeof pattern === 'string' ? pattern : new RegExp(pattern.source.replaceAll('[A-Za-z0-9._-]+', '([A-Za-z0-9._-]+?)')) };
+    return { address, pattern: PARAMETER.test(topic) ? topicRegExp(topic, `(${TOPIC_VALUE}?)`) : topic };
   });
   return (topic) => {
     for (const { address, pattern } of templates) {
