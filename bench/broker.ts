@@ -1,7 +1,9 @@
 /**
  * Broker throughput and latency: raw aedes against Eventscope's broker (contract validation and tracing
- * with a journal on), the same mqtt.js clients and the same valid OrderPlaced events, rounds alternating,
- * in one process; each order its own correlation and trace ID. Then the trace ring's memory over a million records.
+ * with a journal on), the same mqtt.js clients and the same valid OrderPlaced events, rounds rotating the
+ * order, in one process; each order its own correlation and trace ID. A third target, aedes with only
+ * Eventscope's validation in its publish hook, shows the ceiling for any broker that validates a message
+ * before routing it. Then the trace ring's memory over a million records.
  * Last line: `broker throughput ratio: 0.NN` (Eventscope messages/s over raw aedes messages/s).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +11,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { Aedes, PublishPacket } from 'aedes' with { 'resolution-mode': 'import' };
 import { createAedesBroker, loadDocuments } from '../src/core/broker';
+import { Contract, ValidatorCache } from '../src/core/broker/contract';
+import { decodeText } from '../src/core/broker/envelope';
 import { TraceStore } from '../src/core/trace/store';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -29,7 +34,27 @@ interface Target {
 
 async function rawAedes(): Promise<Target> {
   const { Aedes } = await import('aedes');
+  return serve(await Aedes.createBroker({ concurrency: 1000 }));
+}
+
+/** aedes that parses and validates each message as Eventscope's broker does under `reject`, and records nothing. */
+async function validationOnly(documents: Awaited<ReturnType<typeof loadDocuments>>): Promise<Target> {
+  const { Aedes } = await import('aedes');
   const aedes = await Aedes.createBroker({ concurrency: 1000 });
+  const contract = new Contract(documents, new ValidatorCache());
+  const invalid = new WeakSet<object>();
+  aedes.authorizePublish = (_client, packet, done) => {
+    const decoded = decodeText(String(packet.payload));
+    if (!contract.check(packet.topic, decoded.headers, decoded.payload, decoded.json).validation.valid) invalid.add(packet);
+    done(null);
+  };
+  type Publish = (packet: PublishPacket, client: unknown, done?: () => void) => void;
+  const publish = (aedes.publish as unknown as Publish).bind(aedes);
+  (aedes as unknown as { publish: Publish }).publish = (packet, client, done) => (invalid.has(packet) ? done?.() : publish(packet, client, done));
+  return serve(aedes);
+}
+
+async function serve(aedes: Aedes): Promise<Target> {
   const server = createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -167,21 +192,23 @@ async function main(): Promise<void> {
   console.log(`${MESSAGES} QoS 0 messages, ${PRODUCERS} producers, ${CONSUMERS} consumers, ${ROUNDS} rounds; latency over ${LATENCY_MESSAGES} one at a time`);
   const raw: Result[] = [];
   const ours: Result[] = [];
-  // A warm-up of each, so neither pays for JIT and first connections.
-  await measure(await (rawAedes()), body);
-  await measure(await (eventscope(documents, path.join(work, 'warmup.jsonl'))), body);
+  const validating: Result[] = [];
+  // A warm-up of each, so none pays for JIT and first connections.
+  await measure(await rawAedes(), body);
+  await measure(await eventscope(documents, path.join(work, 'warmup.jsonl')), body);
+  await measure(await validationOnly(documents), body);
   for (let round = 0; round < ROUNDS; round++) {
-    const measureRaw = async (): Promise<void> => void raw.push(await measure(await rawAedes(), body));
-    const measureOurs = async (): Promise<void> => void ours.push(await measure(await eventscope(documents, path.join(work, `round${round}.jsonl`)), body));
-    if (round % 2 === 0) {
-      await measureRaw();
-      await measureOurs();
-    } else {
-      await measureOurs();
-      await measureRaw();
-    }
-    const [r, o] = [raw.at(-1), ours.at(-1)];
-    console.log(`round ${round + 1}: raw aedes ${r?.perSecond.toFixed(0)} msg/s p99 ${r?.p99.toFixed(2)} ms | eventscope ${o?.perSecond.toFixed(0)} msg/s p99 ${o?.p99.toFixed(2)} ms`);
+    const targets = [
+      async (): Promise<void> => void raw.push(await measure(await rawAedes(), body)),
+      async (): Promise<void> => void ours.push(await measure(await eventscope(documents, path.join(work, `round${round}.jsonl`)), body)),
+      async (): Promise<void> => void validating.push(await measure(await validationOnly(documents), body)),
+    ];
+    // Each target goes first, second and third equally often.
+    for (let index = 0; index < targets.length; index++) await targets[(round + index) % targets.length]?.();
+    const [r, o, v] = [raw.at(-1), ours.at(-1), validating.at(-1)];
+    console.log(
+      `round ${round + 1}: raw aedes ${r?.perSecond.toFixed(0)} msg/s p99 ${r?.p99.toFixed(2)} ms | eventscope ${o?.perSecond.toFixed(0)} msg/s p99 ${o?.p99.toFixed(2)} ms | validation only ${v?.perSecond.toFixed(0)} msg/s`,
+    );
   }
   rmSync(work, { recursive: true, force: true });
   const rawRate = median(raw.map((result) => result.perSecond));
@@ -190,6 +217,8 @@ async function main(): Promise<void> {
   const ourP99 = median(ours.map((result) => result.p99));
   console.log(`median: raw aedes ${rawRate.toFixed(0)} msg/s, p50 ${median(raw.map((r) => r.p50)).toFixed(2)} ms, p99 ${rawP99.toFixed(2)} ms`);
   console.log(`median: eventscope ${ourRate.toFixed(0)} msg/s, p50 ${median(ours.map((r) => r.p50)).toFixed(2)} ms, p99 ${ourP99.toFixed(2)} ms`);
+  const validatingRate = median(validating.map((result) => result.perSecond));
+  console.log(`median: validation only ${validatingRate.toFixed(0)} msg/s (ratio ${(validatingRate / rawRate).toFixed(2)}: the ceiling for a broker that validates each message before routing it)`);
   console.log(`p99 latency added by validation and tracing: ${(ourP99 - rawP99).toFixed(2)} ms`);
   memoryCheck();
   console.log(`broker throughput ratio: ${(ourRate / rawRate).toFixed(2)}`);

@@ -26,12 +26,13 @@ type AedesPublish = (packet: PublishPacket, client: Client | null, done?: (error
 type Subscriptions = Record<string, { func: (packet: AedesPublishPacket, callback: () => void) => void } | undefined>;
 
 /**
- * A packet's record ID rides on its payload buffer, which aedes shares among every copy it makes of the
- * packet: a property costs the garbage collector nothing, where a WeakMap entry per message costs it much.
+ * A packet's trace record rides on its payload buffer, which aedes shares among every copy it makes of the
+ * packet: a property costs the garbage collector nothing, where a WeakMap entry per message costs it much,
+ * and each delivery finds its record without a lookup.
  */
-const RECORD_ID = Symbol('eventscope.recordId');
-type TracedPayload = Buffer & { [RECORD_ID]?: string };
-const recordIdOf = (payload: unknown): string | undefined => (Buffer.isBuffer(payload) ? (payload as TracedPayload)[RECORD_ID] : undefined);
+const RECORD = Symbol('eventscope.record');
+type TracedPayload = Buffer & { [RECORD]?: TraceRecord };
+const recordOf = (payload: unknown): TraceRecord | undefined => (Buffer.isBuffer(payload) ? (payload as TracedPayload)[RECORD] : undefined);
 
 interface Decision {
   record: TraceRecord;
@@ -225,7 +226,7 @@ class AedesEventBroker implements EventBroker {
     await new Promise<void>((resolve) => this.trace.whenWritten(resolve));
     if (decision.route === 'drop') return { record: decision.record, delivered: false };
     const topic = decision.route === 'dlq' ? dlqTopic(message.topic) : message.topic;
-    (decision.body as TracedPayload)[RECORD_ID] = decision.record.id;
+    (decision.body as TracedPayload)[RECORD] = decision.record;
     await new Promise<void>((resolve, reject) =>
       aedes.publish({ cmd: 'publish', topic, payload: decision.body, qos: message.qos ?? 0, retain: message.retain ?? false, dup: false }, (error) =>
         error ? reject(error) : resolve(),
@@ -343,7 +344,7 @@ class AedesEventBroker implements EventBroker {
         producer: client?.id ?? 'unknown',
         origin: 'mqtt',
       });
-      (payload as TracedPayload)[RECORD_ID] = decision.record.id;
+      (payload as TracedPayload)[RECORD] = decision.record;
       if (decision.route === 'drop') this.dropped.add(packet);
       else if (decision.route === 'dlq') packet.topic = dlqTopic(packet.topic);
       // The client is acknowledged (and the message routed) only once its record is in the journal.
@@ -394,30 +395,30 @@ class AedesEventBroker implements EventBroker {
       if (packet.topic.startsWith('$SYS/')) return packet;
       // Most consumers are in no group: they skip building the message key.
       if (this.shared.inGroup(client.id) && !this.shared.allows(client.id, packet.topic, `${packet.brokerId}:${packet.brokerCounter}`, this.isConnected)) return null;
-      const recordId = recordIdOf(packet.payload);
-      if (!recordId) return packet;
+      const record = recordOf(packet.payload);
+      if (!record) return packet;
       let attempt: number | undefined;
       if (packet.qos > 0) {
-        const key = `${client.id}\0${recordId}`;
+        const key = `${client.id}\0${record.id}`;
         attempt = (this.attempts.get(key) ?? 0) + 1;
         if (attempt > this.maxDeliveries) {
           this.attempts.delete(key);
-          this.deadLetterAfterRetries(packet, client.id, recordId);
+          this.deadLetterAfterRetries(packet, client.id, record);
           return null;
         }
         this.attempts.set(key, attempt);
       }
-      this.trace.addDelivery(recordId, { consumer: client.id, time: Date.now(), qos: packet.qos, outcome: 'sent', attempt });
+      this.trace.addDeliveryTo(record, { consumer: client.id, time: Date.now(), qos: packet.qos, outcome: 'sent', attempt });
       return packet;
     };
 
     aedes.on('ack', (packet, client) => {
       // aedes passes no packet for clean sessions, which keep no outgoing store.
       if (!packet || !('payload' in packet)) return;
-      const recordId = recordIdOf(packet.payload);
-      if (!recordId) return;
-      this.attempts.delete(`${client.id}\0${recordId}`);
-      this.trace.addDelivery(recordId, { consumer: client.id, time: Date.now(), qos: 1, outcome: 'acked' });
+      const record = recordOf(packet.payload);
+      if (!record) return;
+      this.attempts.delete(`${client.id}\0${record.id}`);
+      this.trace.addDeliveryTo(record, { consumer: client.id, time: Date.now(), qos: 1, outcome: 'acked' });
     });
 
     aedes.on('client', (client) => {
@@ -434,12 +435,12 @@ class AedesEventBroker implements EventBroker {
   }
 
   /** A QoS 1 message one consumer failed to acknowledge `maxDeliveries` times goes to the dead-letter topic. */
-  private deadLetterAfterRetries(packet: AedesPublishPacket, consumer: string, recordId: string): void {
+  private deadLetterAfterRetries(packet: AedesPublishPacket, consumer: string, record: TraceRecord): void {
     const reason = `not acknowledged by ${consumer} after ${this.maxDeliveries} deliveries`;
     this.log.warn(`dead-lettered ${packet.topic}: ${reason}`);
-    this.trace.addDelivery(recordId, { consumer, time: Date.now(), qos: packet.qos, outcome: 'dead-lettered', attempt: this.maxDeliveries + 1 });
+    this.trace.addDeliveryTo(record, { consumer, time: Date.now(), qos: packet.qos, outcome: 'dead-lettered', attempt: this.maxDeliveries + 1 });
     const body = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    this.addDeadLetter(packet.topic, body, reason, recordId);
+    this.addDeadLetter(packet.topic, body, reason, record.id);
     this.aedes?.publish({ cmd: 'publish', topic: dlqTopic(packet.topic), payload: body, qos: 1, retain: false, dup: false }, () => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CausalityIndex } from './causality';
 import { Journal, type BodyJson } from './journal';
 import type { Delivery, TraceRecord } from './record';
 import { BoundedMap, Ring } from './ring';
@@ -25,9 +26,7 @@ export class TraceStore {
   private readonly ring: Ring<TraceRecord>;
   private readonly byId = new Map<string, TraceRecord>();
   private readonly firstByMessageId: BoundedMap<string, string>;
-  /** By correlation ID, then by trace ID: who is handling an event of that flow. */
-  private readonly handlingByCorrelation = new BoundedMap<string, Handlers>(100_000);
-  private readonly handlingByTrace = new BoundedMap<string, Handlers>(100_000);
+  private readonly causality = new CausalityIndex();
   private readonly journal?: Journal;
   private readonly listeners = new Set<Listener>();
   private readonly deliveryListeners = new Set<DeliveryListener>();
@@ -69,9 +68,7 @@ export class TraceStore {
       else this.firstByMessageId.set(messageId, record.id);
     }
     if (!record.causedBy) {
-      const { correlationId, traceId } = record.correlation;
-      const cause =
-        (correlationId && this.handlingByCorrelation.get(correlationId)?.get(record.producer)) || (traceId && this.handlingByTrace.get(traceId)?.get(record.producer));
+      const cause = this.causality.causeOf(record.producer, record.correlation);
       if (cause) record.causedBy = cause;
     }
     const evicted = this.ring.push(record);
@@ -84,14 +81,18 @@ export class TraceStore {
 
   addDelivery(recordId: string, delivery: Delivery): void {
     const record = this.byId.get(recordId);
-    if (record) {
-      record.deliveries.push(delivery);
-      if (delivery.outcome === 'sent') {
-        const { correlationId, traceId } = record.correlation;
-        if (correlationId) handling(this.handlingByCorrelation, correlationId, delivery.consumer, recordId);
-        if (traceId) handling(this.handlingByTrace, traceId, delivery.consumer, recordId);
-      }
-    }
+    if (record) this.addDeliveryTo(record, delivery);
+    else this.recordDelivery(recordId, delivery);
+  }
+
+  /** `addDelivery` for a caller that holds the record, which may have left the ring since. */
+  addDeliveryTo(record: TraceRecord, delivery: Delivery): void {
+    record.deliveries.push(delivery);
+    if (delivery.outcome === 'sent') this.causality.received(delivery.consumer, record.id, record.correlation);
+    this.recordDelivery(record.id, delivery);
+  }
+
+  private recordDelivery(recordId: string, delivery: Delivery): void {
     this.journal?.appendDelivery(recordId, delivery);
     for (const listener of this.deliveryListeners) listener(recordId, delivery);
   }
@@ -127,14 +128,4 @@ export class TraceStore {
   close(): void {
     this.journal?.close();
   }
-}
-
-/** The clients handling an event of one flow: each client with the latest event of the flow it received. */
-type Handlers = Map<string, string>;
-
-/** `client` received `event` of the flow `id`, which it is now handling. */
-function handling(flows: BoundedMap<string, Handlers>, id: string, client: string, event: string): void {
-  const handlers = flows.get(id);
-  if (handlers) handlers.set(client, event);
-  else flows.set(id, new Map([[client, event]]));
 }
