@@ -171,9 +171,10 @@ class AedesEventBroker implements EventBroker {
    */
   private guardSlowConsumer<T extends Writable>(stream: T): T {
     const limit = this.options.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES;
-    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    stream.write = ((...args: unknown[]) => {
-      write(...args);
+    const write = stream.write.bind(stream) as (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+    // Fixed arity: mqtt-packet writes each packet in several pieces, and rest parameters would allocate for each.
+    stream.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      write(chunk, encoding, callback);
       if (stream.writableLength > limit && !stream.destroyed) {
         this.log.warn(`disconnected a consumer that left ${stream.writableLength} bytes unread (limit ${limit})`);
         stream.destroy();
