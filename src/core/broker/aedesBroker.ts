@@ -28,7 +28,8 @@ type Subscriptions = Record<string, { func: (packet: AedesPublishPacket, callbac
 /**
  * A packet's trace record rides on its payload buffer, which aedes shares among every copy it makes of the
  * packet: a property costs the garbage collector nothing, where a WeakMap entry per message costs it much,
- * and each delivery finds its record without a lookup.
+ * and each delivery finds its record without a lookup. A packet aedes keeps (retained, or queued for an
+ * offline session) keeps its record, as it keeps the body.
  */
 const RECORD = Symbol('eventscope.record');
 type TracedPayload = Buffer & { [RECORD]?: TraceRecord };
