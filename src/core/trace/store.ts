@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { CausalityIndex } from './causality';
 import { Journal, type BodyJson } from './journal';
 import type { Delivery, TraceRecord } from './record';
 import { BoundedMap, Ring } from './ring';
@@ -26,7 +25,9 @@ export class TraceStore {
   private readonly ring: Ring<TraceRecord>;
   private readonly byId = new Map<string, TraceRecord>();
   private readonly firstByMessageId: BoundedMap<string, string>;
-  private readonly causality = new CausalityIndex();
+  /** By correlation ID, then by trace ID: who is handling an event of that flow. */
+  private readonly handlingByCorrelation = new BoundedMap<string, Handlers>(100_000);
+  private readonly handlingByTrace = new BoundedMap<string, Handlers>(100_000);
   private readonly journal?: Journal;
   private readonly listeners = new Set<Listener>();
   private readonly deliveryListeners = new Set<DeliveryListener>();
@@ -68,7 +69,9 @@ export class TraceStore {
       else this.firstByMessageId.set(messageId, record.id);
     }
     if (!record.causedBy) {
-      const cause = this.causality.causeOf(record.producer, record.correlation);
+      const { correlationId, traceId } = record.correlation;
+      const cause =
+        (correlationId && this.handlingByCorrelation.get(correlationId)?.get(record.producer)) || (traceId && this.handlingByTrace.get(traceId)?.get(record.producer));
       if (cause) record.causedBy = cause;
     }
     const evicted = this.ring.push(record);
@@ -88,7 +91,11 @@ export class TraceStore {
   /** `addDelivery` for a caller that holds the record, which may have left the ring since. */
   addDeliveryTo(record: TraceRecord, delivery: Delivery): void {
     record.deliveries.push(delivery);
-    if (delivery.outcome === 'sent') this.causality.received(delivery.consumer, record.id, record.correlation);
+    if (delivery.outcome === 'sent') {
+      const { correlationId, traceId } = record.correlation;
+      if (correlationId) handling(this.handlingByCorrelation, correlationId, delivery.consumer, record.id);
+      if (traceId) handling(this.handlingByTrace, traceId, delivery.consumer, record.id);
+    }
     this.recordDelivery(record.id, delivery);
   }
 
@@ -128,4 +135,14 @@ export class TraceStore {
   close(): void {
     this.journal?.close();
   }
+}
+
+/** The clients handling an event of one flow: each client with the latest event of the flow it received. */
+type Handlers = Map<string, string>;
+
+/** `client` received `event` of the flow `id`, which it is now handling. */
+function handling(flows: BoundedMap<string, Handlers>, id: string, client: string, event: string): void {
+  const handlers = flows.get(id);
+  if (handlers) handlers.set(client, event);
+  else flows.set(id, new Map([[client, event]]));
 }

@@ -7,7 +7,6 @@ import { chainOf } from '../../../src/core/trace/chain';
 import { toMermaid, toOtlp } from '../../../src/core/trace/export';
 import { bodyJson, decodeBody } from '../../../src/core/broker/envelope';
 import { Journal, JournalFollower, eventLine, parseJournal, readJournal } from '../../../src/core/trace/journal';
-import { CausalityIndex } from '../../../src/core/trace/causality';
 import { BodyBackedRecord, correlationKeys, readLocation, type TraceRecord } from '../../../src/core/trace/record';
 import { BoundedMap } from '../../../src/core/trace/ring';
 import { TraceStore } from '../../../src/core/trace/store';
@@ -103,40 +102,6 @@ describe('trace store', () => {
     assert.equal(store.records().length, 1000);
     assert.equal(store.get(first?.id ?? ''), undefined, 'the oldest record is gone from the index too');
     assert.equal(store.records().at(-1)?.correlation.messageId, 'm999999');
-  });
-});
-
-describe('causality index', () => {
-  it('links the first publish of a client to what it received before, and its later publishes to what it received since', () => {
-    const index = new CausalityIndex();
-    index.received('payments', 'e1', { correlationId: 'flow-1' });
-    index.received('payments', 'e2', { traceId: 't-2' });
-    index.received('payments', 'e3', { correlationId: 'flow-1' });
-    index.received('audit', 'e3', { correlationId: 'flow-1' });
-    assert.equal(index.causeOf('payments', { correlationId: 'flow-1' }), 'e3', 'the latest event of the flow it received');
-    assert.equal(index.causeOf('payments', { correlationId: 'none', traceId: 't-2' }), 'e2', 'by trace ID when the correlation ID finds nothing');
-    index.received('payments', 'e4', { correlationId: 'flow-1' });
-    assert.equal(index.causeOf('payments', { correlationId: 'flow-1' }), 'e4');
-    assert.equal(index.causeOf('orders', { correlationId: 'flow-1' }), undefined, 'orders received nothing');
-    assert.equal(index.causeOf('audit', { correlationId: 'flow-1' }), 'e3', "another client's receptions are its own");
-  });
-
-  it('indexes a reception once: a client forgotten as a publisher and back does not return to older events', () => {
-    const index = new CausalityIndex(2);
-    index.received('shipping', 'e1', { correlationId: 'flow' });
-    assert.equal(index.causeOf('shipping', {}), undefined);
-    index.received('shipping', 'e2', { correlationId: 'flow' });
-    // Two more publishers push shipping out of the bounded publisher list.
-    index.causeOf('a', {});
-    index.causeOf('b', {});
-    assert.equal(index.causeOf('shipping', { correlationId: 'flow' }), 'e2');
-  });
-
-  it('keeps the newest receptions of a client that has not published, in order, once they wrap around', () => {
-    const index = new CausalityIndex(3);
-    for (const [id, flow] of [['e1', 'f1'], ['e2', 'f2'], ['e3', 'f1'], ['e4', 'f2'], ['e5', 'f1']]) index.received('late', id ?? '', { correlationId: flow });
-    assert.equal(index.causeOf('late', { correlationId: 'f1' }), 'e5');
-    assert.equal(index.causeOf('late', { correlationId: 'f2' }), 'e4');
   });
 });
 
