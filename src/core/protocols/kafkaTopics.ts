@@ -5,6 +5,8 @@
  * (codegen/adapterSources.ts, which must stand alone) applies the same mapping; a test holds the two equal.
  */
 const PARAMETER = /(\{[^}]+\})/;
+/** Every parameter of an address or topic, for replacing them all. */
+const PARAMETERS = new RegExp(PARAMETER.source, 'g');
 
 export function kafkaTopicOf(address: string): string {
   return address
@@ -35,7 +37,7 @@ export function kafkaTopicCollisions(addresses: readonly string[]): { topic: str
   const byTopic = new Map<string, Set<string>>();
   for (const address of addresses) {
     // Parameter names do not tell topics apart: a.{x} and a.{y} are one pattern.
-    const shape = kafkaTopicOf(address).replace(/\{[^}]+\}/g, '{}');
+    const shape = kafkaTopicOf(address).replace(PARAMETERS, '{}');
     const same = byTopic.get(shape) ?? new Set();
     same.add(address);
     byTopic.set(shape, same);
@@ -65,7 +67,7 @@ export function kafkaTopicResolver(addresses: readonly string[]): (topic: string
       const values = pattern.exec(topic)?.slice(1);
       if (!values) continue;
       let index = 0;
-      return address.replace(/\{[^}]+\}/g, () => values[index++] ?? '');
+      return address.replace(PARAMETERS, () => values[index++] ?? '');
     }
     return undefined;
   };
