@@ -251,7 +251,8 @@ export class KafkaTransport implements Transport {
 
   async publish(message: WireMessage): Promise<void> {
     const producer = await this.connectedProducer();
-    await producer.send({ topic: topicOf(message.address), messages: [{ value: Buffer.from(message.payload), headers: { ...message.headers } }] });
+    // Without a key, Kafka spreads messages over the partitions and keeps no order among them.
+    await producer.send({ topic: topicOf(message.address), messages: [{ key: message.key, value: Buffer.from(message.payload), headers: { ...message.headers } }] });
   }
 
   async subscribe(addressTemplate: string, onMessage: (message: WireMessage) => void, options: SubscribeOptions = {}): Promise<Subscription> {
@@ -268,7 +269,9 @@ export class KafkaTransport implements Transport {
         for (const [key, value] of Object.entries(message.headers ?? {})) {
           if (value !== undefined) headers[key] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
         }
-        onMessage({ address: fillAddress(addressTemplate, params), payload: new Uint8Array(message.value ?? Buffer.alloc(0)), headers });
+        const received: WireMessage = { address: fillAddress(addressTemplate, params), payload: new Uint8Array(message.value ?? Buffer.alloc(0)), headers };
+        if (message.key) received.key = message.key.toString();
+        onMessage(received);
       },
     });
     return {

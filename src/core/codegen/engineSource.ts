@@ -65,6 +65,8 @@ export interface Received<Name extends string, Payload, Headers, ParamValues> {
   address: string;
   correlationId?: string;
   traceparent?: string;
+  /** The message key it came with, on brokers that have keys (Kafka). */
+  key?: string;
 }
 
 export interface SendOptions {
@@ -74,6 +76,8 @@ export interface SendOptions {
   traceContext?: TraceContext;
   /** The concrete address, for a channel whose address the document leaves open. */
   address?: string;
+  /** Kafka's message key: messages with the same key go to the same partition, in order. Brokers without keys ignore it. */
+  key?: string;
 }
 
 export interface ReceiveOptions {
@@ -131,7 +135,9 @@ export function prepare(channel: ChannelContract, payload: unknown, options: Sen
   }
   const address = options.address ?? (channel.address === null ? undefined : fillAddress(channel.address, options.params ?? {}));
   if (address === undefined) throw new Error(channel.operation + ': the document leaves the address open; pass options.address');
-  return { wire: { address, payload: encodeJson(body), headers: encodeHeaders(wireHeaders) }, correlationId };
+  const wire: WireMessage = { address, payload: encodeJson(body), headers: encodeHeaders(wireHeaders) };
+  if (options.key !== undefined) wire.key = options.key;
+  return { wire, correlationId };
 }
 
 export async function send(transport: Transport, channel: ChannelContract, payload: unknown, options: SendOptions): Promise<{ correlationId: string }> {
@@ -173,6 +179,7 @@ export function accept(channel: ChannelContract, template: string, raw: WireMess
       address: raw.address,
       correlationId: correlationOf(contract, headers, decoded.value),
       traceparent: raw.headers[RESERVED_HEADERS.traceparent],
+      key: raw.key,
     },
   };
 }

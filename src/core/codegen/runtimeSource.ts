@@ -8,6 +8,8 @@ export interface WireMessage {
   address: string;
   payload: Uint8Array;
   headers: Record<string, string>;
+  /** The partition key, for brokers that have one (Kafka's message key); the other adapters leave it out. */
+  key?: string;
 }
 
 export interface Subscription {

@@ -61,12 +61,12 @@ class ConsumerDouble implements Pick<Consumer, 'connect' | 'disconnect' | 'subsc
   }
 
   /** Delivers a record as kafkajs does: headers and value as Buffers. */
-  async deliver(topic: string, value: string, headers: Record<string, string>): Promise<void> {
+  async deliver(topic: string, value: string, headers: Record<string, string>, key?: string): Promise<void> {
     const payload: EachMessagePayload = {
       topic,
       partition: 0,
       message: {
-        key: null,
+        key: key === undefined ? null : Buffer.from(key),
         value: Buffer.from(value),
         headers: Object.fromEntries(Object.entries(headers).map(([key, header]) => [key, Buffer.from(header)])),
         timestamp: '0',
@@ -115,11 +115,11 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
   });
   after(() => ws.dispose());
 
-  it('produces to the topic the channel address maps to, with the payload as value and headers, and no key', async () => {
+  it('produces to the topic the channel address maps to, with the payload as value and headers, and the key when one is given', async () => {
     const kafka = new KafkaDouble();
     const client = new generated.Client(new generated.KafkaTransport(kafka, 'orders-service'));
     const { correlationId } = await client.publishOrderPlaced(orderPlaced, { params: { orderId: 'ORD-2026-000042' } });
-    await client.publishOrderPlaced(orderPlaced, { params: { orderId: 'ORD-2026-000042' } });
+    await client.publishOrderPlaced(orderPlaced, { params: { orderId: 'ORD-2026-000042' }, key: 'ORD-2026-000042' });
     assert.equal(kafka.producers.length, 1, 'one producer, connected once, for every send');
     const producer = kafka.producers[0]!;
     assert.deepEqual(producer.calls, ['connect', 'send', 'send']);
@@ -131,8 +131,9 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     const message = record!.messages[0]!;
     assert.deepEqual(JSON.parse(String(message.value)), orderPlaced);
     assert.equal(message.headers?.correlationId, correlationId);
-    // Kafka then picks the partition: the adapter sets no key.
+    // Without a key Kafka picks the partition; with one, the key picks it, so one order's events keep their order.
     assert.equal(message.key, undefined);
+    assert.equal(producer.records[1]!.messages[0]!.key, 'ORD-2026-000042');
     await client.close();
     assert.deepEqual(producer.calls.at(-1), 'disconnect');
   });
@@ -176,10 +177,16 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     assert.deepEqual(handled[0].payload, orderPlaced);
     assert.deepEqual(handled[0].params, { orderId: 'ORD-2026-000042' });
     assert.equal(handled[0].correlationId, correlationId);
+    assert.equal(handled[0].key, undefined, 'a record without a key');
+
+    const keyedSeen = new Promise<void>((resolve) => (handledOne = resolve));
+    await consumer.deliver('shop.orders.ORD-2026-000042.placed', JSON.stringify(orderPlaced), { correlationId }, 'ORD-2026-000042');
+    await keyedSeen;
+    assert.equal(handled[1].key, 'ORD-2026-000042', 'the handler sees the Kafka key as text');
 
     await consumer.deliver('shop.orders.ORD-2026-000043.placed', JSON.stringify({ orderId: 'ORD-2026-000043' }), {});
     await invalidSeen;
-    assert.equal(handled.length, 1);
+    assert.equal(handled.length, 2);
     assert.equal(invalid.length, 1);
     assert.equal(invalid[0].operation, 'publishOrderPlaced');
 
