@@ -185,6 +185,10 @@ export function emitContracts(resolved: unknown, model: EventModel, catalog: Sch
       validatorImports.add(`validate${entry.headersType}`);
       fields.push(`validateHeaders: validate${entry.headersType}`);
     }
+    if (entry.keyType && validated.includes(entry.keyType)) {
+      validatorImports.add(`validate${entry.keyType}`);
+      fields.push(`validateKey: validate${entry.keyType}`);
+    }
     if (properties) fields.push(`declaredHeaders: ${JSON.stringify(Object.keys(properties))}`);
     fields.push(`jsonHeaders: ${JSON.stringify(jsonHeaders)}`);
     const correlation = parseLocation(entry.message.correlationId?.location);
@@ -199,6 +203,15 @@ export function emitContracts(resolved: unknown, model: EventModel, catalog: Sch
     typeImports.add(name);
     return `Schema.${name}`;
   };
+  /** The `Received` type of a message, with its key's type when the Kafka binding gives one. */
+  const receivedOf = (entry: MessageSchemas, params: string): string => {
+    const key = entry.keyType ? `, Schema.${entry.keyType}` : '';
+    if (entry.keyType) typeImports.add(entry.keyType);
+    return `Received<${JSON.stringify(entry.message.name ?? entry.stem)}, ${typeOf(entry, 'payload')}, ${typeOf(entry, 'headers')}, ${params}${key}>`;
+  };
+  /** What a send's `key` option may be: the messages' key types, when every one of them has one. */
+  const keyInput = (messages: MessageSchemas[]): string | undefined =>
+    messages.length > 0 && messages.every((entry) => entry.keyType) ? union(messages.map((entry) => `Schema.${entry.keyType}`), 'string') : undefined;
   const paramsType = (channel: ChannelNode | undefined): string => {
     const params = channel?.parameters ?? [];
     if (params.length === 0) return 'Record<string, never>';
@@ -237,17 +250,19 @@ export function emitContracts(resolved: unknown, model: EventModel, catalog: Sch
     const headersInput = declaredHeaderKeys(endpoint.messages) || endpoint.reply?.addressLocation ? `Partial<${headers}>` : headers;
     const headersOptional = !headersRequired(endpoint.messages) || headersInput !== headers;
     const hasParams = (endpoint.channel?.parameters.length ?? 0) > 0;
+    const key = keyInput(endpoint.messages);
     contractLines.push(
       `export type ${stem}Payload = ${payload};`,
       `export type ${stem}Headers = ${headers};`,
       `export type ${stem}Params = ${paramsType(endpoint.channel)};`,
       `export type ${stem}Message = ${union(
-        endpoint.messages.map((entry) => `Received<${JSON.stringify(entry.message.name ?? entry.stem)}, ${typeOf(entry, 'payload')}, ${typeOf(entry, 'headers')}, ${stem}Params>`),
+        endpoint.messages.map((entry) => receivedOf(entry, `${stem}Params`)),
         `Received<string, unknown, Record<string, unknown>, ${stem}Params>`,
       )};`,
-      `export interface ${stem}SendOptions extends Omit<SendOptions, 'headers' | 'params'> {`,
+      `export interface ${stem}SendOptions extends Omit<SendOptions, 'headers' | 'params'${key ? " | 'key'" : ''}> {`,
       `  headers${headersOptional ? '?' : ''}: ${headersInput};`,
       `  params${hasParams ? '' : '?'}: ${stem}Params;`,
+      ...(key ? [`  key?: ${key};`] : []),
       '}',
       `export interface ${stem}ReceiveOptions extends Omit<ReceiveOptions, 'params'> {`,
       `  params?: Partial<${stem}Params>;`,
@@ -264,7 +279,7 @@ export function emitContracts(resolved: unknown, model: EventModel, catalog: Sch
       contractLines.push(
         `export type ${stem}ReplyParams = ${paramsType(reply.channel)};`,
         `export type ${stem}ReplyMessage = ${union(
-          reply.messages.map((entry) => `Received<${JSON.stringify(entry.message.name ?? entry.stem)}, ${typeOf(entry, 'payload')}, ${typeOf(entry, 'headers')}, ${stem}ReplyParams>`),
+          reply.messages.map((entry) => receivedOf(entry, `${stem}ReplyParams`)),
           `Received<string, unknown, Record<string, unknown>, ${stem}ReplyParams>`,
         )};`,
         `export interface ${stem}Reply {`,

@@ -9,7 +9,7 @@ export interface EmittedValidators {
   compiled: string;
   /** Typed `validateX(value): value is X` wrappers with readable errors. */
   typed: string;
-  /** Type names that have a validator: every payload and headers type. */
+  /** Type names that have a validator: every payload, headers and Kafka key type. */
   validated: string[];
 }
 
@@ -30,7 +30,7 @@ export function emitValidators(catalog: SchemaCatalog): EmittedValidators {
   const ajv = new Ajv({ code: { source: true, esm: true, lines: false }, allErrors: true, strict: false, logger: false, validateSchema: false });
   addFormats(ajv);
   for (const [name, schema] of catalog.definitions) ajv.addSchema({ ...(rehome(schema) as JsonObject), $id: name });
-  const validated = [...new Set(catalog.messages.flatMap((entry) => [entry.payloadType, entry.headersType].filter((name): name is string => !!name)))];
+  const validated = [...new Set(catalog.messages.flatMap((entry) => [entry.payloadType, entry.headersType, entry.keyType].filter((name): name is string => !!name)))];
   const exports = Object.fromEntries(validated.map((name) => [`check${name}`, name]));
   const compiled = validated.length === 0 ? '' : standaloneCode(ajv, exports);
   return { compiled: esmRuntimeImports(compiled), typed: typedWrappers(validated), validated };

@@ -35,6 +35,8 @@ export interface MessageContract {
   name: string;
   validatePayload?: Check;
   validateHeaders?: Check;
+  /** The Kafka binding's key schema: a key given or received must fit it. */
+  validateKey?: Check;
   /** Header properties the headers schema declares; undefined when it declares none. */
   declaredHeaders?: readonly string[];
   jsonHeaders: readonly string[];
@@ -57,7 +59,7 @@ export interface ReplyContract extends ChannelContract {
 export type Params = Record<string, string | number | boolean>;
 
 /** A message that passed validation, as the handler sees it. */
-export interface Received<Name extends string, Payload, Headers, ParamValues> {
+export interface Received<Name extends string, Payload, Headers, ParamValues, Key extends string = string> {
   name: Name;
   payload: Payload;
   headers: Headers;
@@ -66,7 +68,7 @@ export interface Received<Name extends string, Payload, Headers, ParamValues> {
   correlationId?: string;
   traceparent?: string;
   /** The message key it came with, on brokers that have keys (Kafka). */
-  key?: string;
+  key?: Key;
 }
 
 export interface SendOptions {
@@ -98,12 +100,13 @@ export interface Reply {
 
 type AnyReceived = Received<string, unknown, unknown, unknown>;
 
-function firstMatch(contracts: readonly MessageContract[], payload: unknown, headers: Record<string, unknown>): { contract?: MessageContract; errors: string[] } {
+function firstMatch(contracts: readonly MessageContract[], payload: unknown, headers: Record<string, unknown>, key: string | undefined): { contract?: MessageContract; errors: string[] } {
   const errors: string[] = [];
   for (const contract of contracts) {
     const problems = [
       ...(contract.validatePayload && !contract.validatePayload(payload) ? contract.validatePayload.errors : []),
       ...(contract.validateHeaders && !contract.validateHeaders(applicationHeaders(headers, contract.declaredHeaders)) ? contract.validateHeaders.errors : []),
+      ...(contract.validateKey && key !== undefined && !contract.validateKey(key) ? contract.validateKey.errors : []),
     ];
     if (problems.length === 0) return { contract, errors: [] };
     errors.push(...(contracts.length > 1 ? problems.map((problem) => contract.name + ': ' + problem) : problems));
@@ -125,7 +128,7 @@ export function prepare(channel: ChannelContract, payload: unknown, options: Sen
   let body = payload;
   const correlationId = options.correlationId ?? correlationOf(candidate, headers, payload) ?? newCorrelationId();
   if (candidate?.correlation) ({ headers, payload: body } = writeAt(candidate.correlation, headers, body, correlationId));
-  const { contract, errors } = firstMatch(channel.messages, body, headers);
+  const { contract, errors } = firstMatch(channel.messages, body, headers, options.key);
   if (!contract && channel.messages.length > 0) throw new MessageValidationError(channel.operation, errors);
   const wireHeaders: Record<string, unknown> = { ...headers, ...extraHeaders };
   if (!candidate?.correlation || candidate.correlation.source !== 'header') wireHeaders[RESERVED_HEADERS.correlationId] = correlationId;
@@ -168,7 +171,7 @@ export function accept(channel: ChannelContract, template: string, raw: WireMess
   if (!decoded.ok) return invalid([decoded.error]);
   const jsonHeaders = channel.messages.flatMap((contract) => contract.jsonHeaders);
   const headers = decodeHeaders(raw.headers, jsonHeaders);
-  const { contract, errors } = firstMatch(channel.messages, decoded.value, headers);
+  const { contract, errors } = firstMatch(channel.messages, decoded.value, headers, raw.key);
   if (!contract && channel.messages.length > 0) return invalid(errors);
   return {
     message: {

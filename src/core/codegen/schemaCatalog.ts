@@ -13,6 +13,8 @@ export interface MessageSchemas {
   stem: string;
   payloadType?: string;
   headersType?: string;
+  /** The Kafka binding's key schema, when it describes text: a Kafka key travels as a string here. */
+  keyType?: string;
 }
 
 export interface UnionVariant {
@@ -70,6 +72,13 @@ function at(root: unknown, path: string[] | undefined): unknown {
   return node;
 }
 
+/** A schema only strings can satisfy: a key schema of another type (a number, an Avro record) is not typed or checked. */
+function describesText(schema: JsonObject): boolean {
+  if (Array.isArray(schema.enum)) return schema.enum.length > 0 && schema.enum.every((value) => typeof value === 'string');
+  if ('const' in schema) return typeof schema.const === 'string';
+  return schema.type === 'string';
+}
+
 /** Payloads in another schema format (Avro, RAML…) are not JSON Schema: they stay untyped and unvalidated. */
 export function isJsonSchemaFormat(format: string | undefined): boolean {
   return !format || /^application\/(schema\+(json|yaml)|vnd\.aai\.asyncapi(\+(json|yaml))?)/.test(format);
@@ -113,6 +122,9 @@ export function buildSchemaCatalog(resolved: unknown, model: EventModel, originO
     }
     const headers = at(resolved, message.headersPath);
     if (isObject(headers)) entry.headersType = names.get(headers) ?? name(headers, [...componentKey(message.headersPath), `${stem}Headers`], message.headersPath ?? []);
+    const keyPath = [...message.path, 'bindings', 'kafka', 'key'];
+    const key = at(resolved, keyPath);
+    if (isObject(key) && describesText(key)) entry.keyType = names.get(key) ?? name(key, [...componentKey(keyPath), `${stem}Key`], keyPath);
     return entry;
   });
 

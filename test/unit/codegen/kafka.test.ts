@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, Kafka, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { DocumentErrorsError } from '../../../src/core/codegen/generate';
 import { kafkaTopicOf } from '../../../src/core/protocols/kafkaTopics';
-import { EXAMPLES, validateFile } from '../helpers';
+import { EXAMPLES, ROOT, validateFile } from '../helpers';
 import { generateInto, workspace } from './support';
 
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any */
@@ -210,6 +212,103 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
     for (const address of ['shop/orders/{orderId}/placed', 'user signed-up:v1', 'shop.orders', 'a/b/{x}-{y}/ü']) {
       assert.equal(adapter.topicOf(address), kafkaTopicOf(address), address);
     }
+  });
+
+  it("types and checks the key by the message's Kafka binding: a send with a key outside it fails, a received one goes to onInvalid", async () => {
+    const document = path.join(ws.dir, 'keyed.yaml');
+    await writeFile(
+      document,
+      [
+        'asyncapi: 3.0.0',
+        'info: { title: Keyed, version: 1.0.0 }',
+        'channels:',
+        '  orders:',
+        '    address: shop/orders',
+        '    messages:',
+        '      placed:',
+        '        payload: { type: object, required: [orderId], properties: { orderId: { type: string } } }',
+        "        bindings: { kafka: { key: { type: string, pattern: '^ORD-[0-9]+$' } } }",
+        '  regions:',
+        '    address: shop/regions',
+        '    messages:',
+        '      moved:',
+        '        payload: { type: object }',
+        '        bindings: { kafka: { key: { type: string, enum: [eu, us] } } }',
+        '  audit:',
+        '    address: shop/audit',
+        '    messages:',
+        '      noted:',
+        '        payload: { type: object }',
+        '        bindings: { kafka: { key: { type: integer } } }',
+        'operations:',
+        "  sendPlaced: { action: send, channel: { $ref: '#/channels/orders' } }",
+        "  sendMoved: { action: send, channel: { $ref: '#/channels/regions' } }",
+        "  sendNoted: { action: send, channel: { $ref: '#/channels/audit' } }",
+        '',
+      ].join('\n'),
+    );
+    const out = path.join(ws.dir, 'keyed');
+    await generateInto(document, out, 'kafka');
+    const keyed: Module = await import(path.join(out, 'index.ts'));
+
+    const kafka = new KafkaDouble();
+    const client = new keyed.Client(new keyed.KafkaTransport(kafka, 'orders-service'));
+    await client.publishPlaced({ orderId: 'o-1' }, { key: 'ORD-1' });
+    await client.publishPlaced({ orderId: 'o-2' }, {});
+    await assert.rejects(client.publishPlaced({ orderId: 'o-3' }, { key: 'order 3' }) as Promise<unknown>, (error: Error) => {
+      assert.equal(error.name, 'MessageValidationError');
+      assert.match(error.message, /PlacedKey must match pattern/);
+      return true;
+    });
+    // A key schema that is not text (here an integer) neither types nor checks the key.
+    await client.publishNoted({}, { key: 'anything' });
+    const sent = kafka.producers[0]!.records.map((record) => record.messages[0]!.key);
+    assert.deepEqual(sent, ['ORD-1', undefined, 'anything'], 'the refused send reached no producer');
+
+    const mirror = new keyed.MirrorClient(new keyed.KafkaTransport(kafka, 'mirror-group'));
+    const handled: { key?: string }[] = [];
+    const invalid: { errors: string[] }[] = [];
+    let settle!: () => void;
+    await mirror.onPlaced((message: { key?: string }) => (handled.push(message), settle()), { onInvalid: (refusal: { errors: string[] }) => (invalid.push(refusal), settle()) });
+    const consumer = kafka.consumers[0]!;
+    for (const key of ['ORD-7', 'order 8', undefined]) {
+      const seen = new Promise<void>((resolve) => (settle = resolve));
+      await consumer.deliver('shop.orders', JSON.stringify({ orderId: 'o' }), {}, key);
+      await seen;
+    }
+    assert.deepEqual(handled.map((message) => message.key), ['ORD-7', undefined]);
+    assert.equal(invalid.length, 1);
+    assert.match(invalid[0]!.errors.join(), /PlacedKey must match pattern/);
+    await client.close();
+    await mirror.close();
+
+    await writeFile(
+      path.join(ws.dir, 'keyedTypes.ts'),
+      [
+        "import type { Client, MirrorClient } from './keyed/index.js';",
+        'declare const client: Client;',
+        'declare const mirror: MirrorClient;',
+        "void client.publishMoved({}, { key: 'eu' });",
+        '// @ts-expect-error: the key schema allows only eu and us',
+        "void client.publishMoved({}, { key: 'asia' });",
+        "void client.publishNoted({}, { key: 'anything' });",
+        "void mirror.onMoved((message) => { const region: 'eu' | 'us' | undefined = message.key; return void region; });",
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(ws.dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true, types: ['node'] },
+        files: ['keyedTypes.ts'],
+      }),
+    );
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    const output = await promisify(execFile)(process.execPath, [tsc, '-p', ws.dir], { maxBuffer: 1 << 24 }).then(
+      () => '',
+      (error: { stdout: string }) => error.stdout,
+    );
+    assert.equal(output, '', output);
   });
 
   it('refuses a document whose channel addresses map to one topic, and generates it for MQTT', async () => {
