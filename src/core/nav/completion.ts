@@ -40,9 +40,7 @@ export function completeAt(input: NavInput): CompletionItem[] {
   const context = cursorContext(input.text, input.offset);
   if (!context) return [];
   const range = new LineIndex(input.text).rangeOf(context.replaceStart, context.replaceEnd);
-  // The line being typed is usually what keeps a YAML document from parsing, so it is left out.
-  const parseDocument = (): unknown =>
-    loadLenient(context.json ? input.text : blank(input.text, lineStart(input.text, input.offset), lineEnd(input.text, input.offset)));
+  const parseDocument = (): unknown => loadLenient(context.json ? input.text : withoutTypedLine(input.text, input.offset));
 
   if (context.position === 'value' && context.key === '$ref') {
     // The half-typed value must not count as a file the document references.
@@ -76,6 +74,15 @@ const lineEnd = (text: string, offset: number): number => {
   const newline = text.indexOf('\n', offset);
   return newline === -1 ? text.length : newline;
 };
+
+/**
+ * The YAML text a `$ref` completion reads the document from: the line being typed, which is usually what
+ * keeps the document from parsing, emptied. Every keystroke on one line gives the same text, so the
+ * parse cache parses a large document once per line rather than once per key.
+ */
+export function withoutTypedLine(text: string, offset: number): string {
+  return text.slice(0, lineStart(text, offset)) + text.slice(lineEnd(text, offset));
+}
 
 /** `text` with `start`–`end` turned to spaces, so offsets and line numbers stay put. */
 function blank(text: string, start: number, end: number): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { completeAt, expectedCategory, type CompletionItem } from '../../../src/core/nav/completion';
+import { completeAt, expectedCategory, withoutTypedLine, type CompletionItem } from '../../../src/core/nav/completion';
 import { CORPUS, EXAMPLES, NAV_FIXTURES, SERVICES, read, readText, withCursor } from './support';
 
 const VIRTUAL = path.join(EXAMPLES, 'virtual/asyncapi.yaml');
@@ -130,6 +130,19 @@ describe('$ref completion', () => {
     assert.deepEqual(labels(items), ['#/channels/paymentReplies/messages/PaymentCompleted', '#/channels/paymentReplies/messages/PaymentFailed']);
     assert.equal(items[0]?.kind, 'ref');
     assert.equal(items[0]?.insertText, "#/channels/paymentReplies/messages/PaymentCompleted'", 'the opening quote is kept, the closing one rewritten');
+  });
+
+  it('reads the document from one text for every keystroke on a line, so a large document is parsed once per line', () => {
+    const text = read(orders);
+    const original = "      $ref: '#/channels/orderConfirmed'";
+    const keystrokes = ["      $ref: '#/§", "      $ref: '#/c§", "      $ref: '#/cha§"].map((typed) => withCursor(text.replace(original, typed)));
+    const parsed = new Set(keystrokes.map(({ text: typed, offset }) => withoutTypedLine(typed, offset)));
+    assert.equal(parsed.size, 1);
+    const [only] = parsed;
+    assert.equal(only, text.replace(original, ''), 'the typed line is emptied, and the rest kept as it is');
+    for (const { text: typed, offset } of keystrokes) {
+      assert.ok(labels(completeAt({ file: orders, text: typed, offset, readFile: readText })).includes('#/channels/orderConfirmed'));
+    }
   });
 
   it('offers the channels for an operation channel, quoting an empty value', () => {
