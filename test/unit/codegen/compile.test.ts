@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { DocumentErrorsError, generateFromFile, UnknownOperationError } from '../../../src/core/codegen/generate';
 import { createRefReader } from '../../../src/core/model/refReader';
 import { CORPUS, EXAMPLES, ROOT } from '../helpers';
-import { generateInto, workspace } from './support';
+import { generateInto, strictTypeErrors, workspace } from './support';
 
-const run = promisify(execFile);
 
 /** AsyncAPI documents under a folder; files that only hold shared components are not documents. */
 async function documentsIn(dir: string): Promise<string[]> {
@@ -77,19 +74,7 @@ describe('codegen: generated clients compile', () => {
         'export const guards = [validateOrderPlacedPayload, MqttTransport];',
       ].join('\n'),
     );
-    await writeFile(
-      path.join(ws.dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true, types: ['node'], lib: ['ES2022', 'DOM'] },
-        include: ['**/*.ts'],
-        exclude: ['node_modules'],
-      }),
-    );
-    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-p', ws.dir], { maxBuffer: 1 << 24 }).then(
-      () => '',
-      (error: { stdout: string }) => error.stdout,
-    );
+    const result = await strictTypeErrors(ws.dir);
     assert.equal(result, '', result);
   });
 

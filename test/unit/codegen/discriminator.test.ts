@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ROOT } from '../helpers';
-import { generateInto, workspace } from './support';
+import { generateInto, strictTypeErrors, workspace } from './support';
 
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument */
 // The generated module is imported at run time from a temp folder, so the test sees it untyped.
 type Module = any;
 
-const run = promisify(execFile);
 const DOCUMENT = path.join(ROOT, 'test/fixtures/codegen/discriminator.yaml');
 
 describe('codegen: a oneOf with a discriminator', () => {
@@ -83,19 +80,7 @@ describe('codegen: a oneOf with a discriminator', () => {
         "export const confused: Pet = { petType: 'cat', name: 'Rex', packSize: 3 };",
       ].join('\n'),
     );
-    await writeFile(
-      path.join(ws.dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true, types: ['node'], lib: ['ES2022', 'DOM'] },
-        include: ['**/*.ts'],
-        exclude: ['node_modules'],
-      }),
-    );
-    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    const result = await run(process.execPath, [tsc, '-p', ws.dir], { maxBuffer: 1 << 24 }).then(
-      () => '',
-      (error: { stdout: string }) => error.stdout,
-    );
+    const result = await strictTypeErrors(ws.dir);
     assert.equal(result, '', result);
   });
 

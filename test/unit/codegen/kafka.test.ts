@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, Kafka, Producer, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { DocumentErrorsError } from '../../../src/core/codegen/generate';
 import { kafkaTopicOf } from '../../../src/core/protocols/kafkaTopics';
-import { EXAMPLES, ROOT, validateFile } from '../helpers';
-import { generateInto, workspace } from './support';
+import { EXAMPLES, validateFile } from '../helpers';
+import { generateInto, strictTypeErrors, workspace } from './support';
 
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-explicit-any */
 // The generated module is imported at run time from a temp folder, so the test sees it untyped.
@@ -296,18 +294,7 @@ describe('codegen: the Kafka adapter against the kafkajs API', () => {
         '',
       ].join('\n'),
     );
-    await writeFile(
-      path.join(ws.dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true, types: ['node'] },
-        files: ['keyedTypes.ts'],
-      }),
-    );
-    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    const output = await promisify(execFile)(process.execPath, [tsc, '-p', ws.dir], { maxBuffer: 1 << 24 }).then(
-      () => '',
-      (error: { stdout: string }) => error.stdout,
-    );
+    const output = await strictTypeErrors(ws.dir, ['keyedTypes.ts']);
     assert.equal(output, '', output);
   });
 

@@ -1,9 +1,11 @@
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TransportKind } from '../../../src/core/codegen/adapterSources';
 import { generateFromFile } from '../../../src/core/codegen/generate';
 import { createRefReader } from '../../../src/core/model/refReader';
+import { promisify } from 'node:util';
 import { ROOT } from '../helpers';
 
 /** A temp folder whose node_modules is the repository's, so generated code resolves mqtt, ajv and the rest. */
@@ -15,4 +17,20 @@ export async function workspace(): Promise<{ dir: string; dispose(): Promise<voi
 
 export async function generateInto(document: string, outDir: string, transport?: TransportKind): Promise<Awaited<ReturnType<typeof generateFromFile>>> {
   return generateFromFile(document, outDir, createRefReader(), { transport });
+}
+
+/** Type-checks `files` (default: every .ts file in `dir`) under `tsc --strict`; tsc's report, empty when clean. */
+export async function strictTypeErrors(dir: string, files?: string[]): Promise<string> {
+  await writeFile(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', skipLibCheck: true, types: ['node'], lib: ['ES2022', 'DOM'] },
+      ...(files ? { files } : { include: ['**/*.ts'], exclude: ['node_modules'] }),
+    }),
+  );
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  return promisify(execFile)(process.execPath, [tsc, '-p', dir], { maxBuffer: 1 << 24 }).then(
+    () => '',
+    (error: { stdout: string }) => error.stdout,
+  );
 }
