@@ -97,6 +97,18 @@ describe('navigation worker', () => {
     assert.ok((await busy).length > 0);
   });
 
+  it('answers a queued query and an identical newer one (same version, same question) with one result', async () => {
+    const file = path.join(dir, 'f.yaml');
+    const busy = client.query([buffer(path.join(dir, 'busy2.yaml'), 1, hugeDocument())], { op: 'outline' });
+    const first = client.query([buffer(file, 1, DOC('same'))], { op: 'outline' });
+    const second = client.query([buffer(file, 1, DOC('same'))], { op: 'outline' });
+    const channelsOf = async (symbols: typeof first): Promise<string[] | undefined> =>
+      (await symbols).find((symbol) => symbol.name === 'channels')?.children.map((channel) => channel.name);
+    assert.deepEqual(await channelsOf(first), ['same']);
+    assert.deepEqual(await channelsOf(second), ['same']);
+    assert.ok((await busy).length > 0);
+  });
+
   it('keeps the calling thread free while it parses a 5 MB document', async () => {
     const text = hugeDocument();
     assert.ok(text.length > 5_000_000);
