@@ -203,15 +203,22 @@ export function emitContracts(resolved: unknown, model: EventModel, catalog: Sch
     typeImports.add(name);
     return `Schema.${name}`;
   };
+  /** The message's Kafka key type, when its binding gives one. */
+  const keyTypeOf = (entry: MessageSchemas): string | undefined => {
+    if (!entry.keyType) return undefined;
+    typeImports.add(entry.keyType);
+    return `Schema.${entry.keyType}`;
+  };
   /** The `Received` type of a message, with its key's type when the Kafka binding gives one. */
   const receivedOf = (entry: MessageSchemas, params: string): string => {
-    const key = entry.keyType ? `, Schema.${entry.keyType}` : '';
-    if (entry.keyType) typeImports.add(entry.keyType);
-    return `Received<${JSON.stringify(entry.message.name ?? entry.stem)}, ${typeOf(entry, 'payload')}, ${typeOf(entry, 'headers')}, ${params}${key}>`;
+    const key = keyTypeOf(entry);
+    return `Received<${JSON.stringify(entry.message.name ?? entry.stem)}, ${typeOf(entry, 'payload')}, ${typeOf(entry, 'headers')}, ${params}${key ? `, ${key}` : ''}>`;
   };
   /** What a send's `key` option may be: the messages' key types, when every one of them has one. */
-  const keyInput = (messages: MessageSchemas[]): string | undefined =>
-    messages.length > 0 && messages.every((entry) => entry.keyType) ? union(messages.map((entry) => `Schema.${entry.keyType}`), 'string') : undefined;
+  const keyInput = (messages: MessageSchemas[]): string | undefined => {
+    const keys = messages.map(keyTypeOf);
+    return keys.length > 0 && keys.every((key) => key !== undefined) ? union(keys, 'string') : undefined;
+  };
   const paramsType = (channel: ChannelNode | undefined): string => {
     const params = channel?.parameters ?? [];
     if (params.length === 0) return 'Record<string, never>';

@@ -7,7 +7,6 @@ import { createRefReader } from '../../../src/core/model/refReader';
 import { CORPUS, EXAMPLES, ROOT } from '../helpers';
 import { generateInto, strictTypeErrors, workspace } from './support';
 
-
 /** AsyncAPI documents under a folder; files that only hold shared components are not documents. */
 async function documentsIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { TransportKind } from '../../../src/core/codegen/adapterSources';
 import { generateFromFile } from '../../../src/core/codegen/generate';
 import { createRefReader } from '../../../src/core/model/refReader';
-import { promisify } from 'node:util';
 import { ROOT } from '../helpers';
 
 /** A temp folder whose node_modules is the repository's, so generated code resolves mqtt, ajv and the rest. */
